@@ -1,0 +1,34 @@
+import { Command } from "commander";
+import { addGatewayOptions } from "./gateway-options.js";
+import { type GatewayCommandOptions, runGateway } from "./run-gateway.js";
+
+/** The `callgate` command. Returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let result: Promise<number> = Promise.resolve(0);
+  const program = new Command("callgate")
+    .description("Callgate: self-hosted one-on-one video calling for team chat")
+    .showHelpAfterError();
+
+  addGatewayOptions(
+    program
+      .command("gateway")
+      .description(
+        "run the Janus-compatible WebRTC gateway in the foreground (reads Janus's own config files)",
+      ),
+  ).action((opts: GatewayCommandOptions) => {
+    result = runGateway(opts);
+  });
+
+  addGatewayOptions(
+    program
+      .command("start")
+      .description(
+        "run all of Callgate on this machine with embedded defaults (today: the gateway; data in ./data)",
+      ),
+  ).action((opts: GatewayCommandOptions) => {
+    result = runGateway(opts);
+  });
+
+  await program.parseAsync(argv);
+  return result;
+}

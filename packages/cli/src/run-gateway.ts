@@ -1,0 +1,98 @@
+import {
+  ConfigError,
+  createLogger,
+  ListenError,
+  loadConfig,
+  type RunningGateway,
+  startGateway,
+} from "@callgate/gateway";
+import { gatewayFlags } from "./gateway-options.js";
+
+export interface GatewayCommandOptions {
+  configsFolder?: string;
+  config?: string;
+  [flag: string]: unknown;
+}
+
+/** Runs the gateway in the foreground until SIGINT/SIGTERM; SIGHUP reloads TLS certificates. */
+export async function runGateway(
+  opts: GatewayCommandOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig({
+      configsFolder: opts.configsFolder,
+      configFile: opts.config,
+      flags: gatewayFlags(opts),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`callgate: configuration error: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  const { settings } = loaded;
+  const log = createLogger(settings.general.debugLevel, settings.general.logFormat);
+  for (const file of loaded.files) log.info({ file }, "read configuration");
+  if (settings.usingDefaults)
+    log.info(
+      { folder: settings.configsFolder },
+      "no janus.jcfg found: using Callgate's defaults (the seed container's ports, token auth on)",
+    );
+  for (const warning of loaded.warnings) log.warn(warning);
+
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(settings, log);
+  } catch (err) {
+    if (err instanceof ListenError) {
+      log.fatal(err.message);
+      return 3;
+    }
+    throw err;
+  }
+  for (const l of gateway.listeners) log.info({ url: l.url }, `listening: ${l.name}`);
+  log.info(
+    {
+      tokenAuth: settings.general.tokenAuth,
+      apiSecret: settings.general.apiSecret !== undefined,
+      plugins: [...gateway.core.plugins.keys()],
+    },
+    "gateway ready",
+  );
+  if (gateway.certificate) {
+    log.info(
+      { fingerprint: gateway.certificate.fingerprint, certificate: gateway.certificate.certPath },
+      "TLS certificate (SHA-256 fingerprint, pin it in the chat server)",
+    );
+  }
+  const secret = gateway.adminSecret;
+  if (secret.source === "generated") {
+    // Printed once, outside the logger (which never carries secrets), so the admin can copy it.
+    out.write(
+      `\n  Admin secret (generated, stored in ${secret.path} with mode 600):\n\n      ${secret.value}\n\n`,
+    );
+  } else if (secret.source === "file") {
+    log.info({ file: secret.path }, "admin secret loaded from the state folder");
+  }
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "shutting down");
+      process.off("SIGHUP", reload);
+      gateway.close().then(() => resolve(0));
+    };
+    const reload = () => {
+      gateway
+        .reloadCertificates()
+        .catch((err: unknown) =>
+          log.error({ err }, "could not reload TLS certificates; keeping the old ones"),
+        );
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGHUP", reload);
+  });
+}

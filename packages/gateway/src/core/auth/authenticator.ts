@@ -1,0 +1,59 @@
+import { secretEquals } from "./constant-time.js";
+import { verifySignedToken } from "./signed-token.js";
+import { TokenStore } from "./token-store.js";
+
+export interface AuthSettings {
+  apiSecret: string | undefined;
+  tokenAuth: boolean;
+  tokenAuthSecret: string | undefined;
+  adminSecret: string;
+}
+
+/**
+ * Janus's request checks (src/janus.c janus_auth_check): a request passes when neither
+ * api_secret nor token_auth is on, or its `apisecret` matches, or its `token` is valid.
+ */
+export class Authenticator {
+  readonly tokens = new TokenStore();
+
+  constructor(private readonly settings: AuthSettings) {}
+
+  get tokenAuthEnabled(): boolean {
+    return this.settings.tokenAuth;
+  }
+
+  get apiSecretEnabled(): boolean {
+    return this.settings.apiSecret !== undefined;
+  }
+
+  /** Stored-token mode: token auth on and no signing secret; only then do the admin token verbs work. */
+  get storedTokens(): boolean {
+    return this.settings.tokenAuth && !this.settings.tokenAuthSecret;
+  }
+
+  checkRequest(apisecret: unknown, token: unknown): boolean {
+    const { apiSecret, tokenAuth } = this.settings;
+    if (apiSecret === undefined && !tokenAuth) return true;
+    if (apiSecret !== undefined && secretEquals(apisecret, apiSecret)) return true;
+    return tokenAuth && typeof token === "string" && this.tokenValid(token);
+  }
+
+  /** The plugin ACL, checked at attach when the request carried a token. */
+  tokenMayUse(token: string, plugin: string): boolean {
+    if (!this.settings.tokenAuth) return true;
+    if (this.settings.tokenAuthSecret) {
+      const check = verifySignedToken(this.settings.tokenAuthSecret, token);
+      return check.valid && check.plugins.includes(plugin);
+    }
+    return this.tokens.canAccess(token, plugin);
+  }
+
+  checkAdmin(secret: unknown): boolean {
+    return secretEquals(secret, this.settings.adminSecret);
+  }
+
+  private tokenValid(token: string): boolean {
+    if (this.settings.tokenAuthSecret) return verifySignedToken(this.settings.tokenAuthSecret, token).valid;
+    return this.tokens.has(token);
+  }
+}

@@ -1,0 +1,17 @@
+import type { JsonObject } from "@callgate/protocol";
+
+/**
+ * What the core needs from a transport: somewhere to deliver a session's events, and
+ * notice when sessions begin and end. A WebSocket connection is one; the HTTP transport's
+ * per-session event queues are another.
+ */
+export type TransportName = "janus.transport.websockets" | "janus.transport.http";
+
+export interface TransportConnection {
+  readonly transport: TransportName;
+  /** For logs and handle_info, e.g. "ws 127.0.0.1:51234". */
+  readonly label: string;
+  deliver(sessionId: number, event: JsonObject): void;
+  sessionCreated(sessionId: number): void;
+  sessionOver(sessionId: number, reason: "destroyed" | "timeout" | "claimed"): void;
+}

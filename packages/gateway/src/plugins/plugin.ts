@@ -1,0 +1,48 @@
+import type { Jsep, JsonObject } from "@callgate/protocol";
+
+/**
+ * The contract between the core and a plugin, one folder per plugin. A plugin sees handles
+ * only through PluginHandle and answers messages with a MessageResult; it never touches
+ * sessions, transports or auth.
+ */
+export interface PluginInfo {
+  name: string;
+  author: string;
+  description: string;
+  version_string: string;
+  version: number;
+}
+
+/** What the core offers a plugin for one attached handle. */
+export interface PluginHandle {
+  readonly id: number;
+  readonly sessionId: number;
+  readonly opaqueId: string | undefined;
+  /** Sends an `event` with plugindata to the handle's session; transaction undefined for spontaneous events. */
+  pushEvent(transaction: string | undefined, data: JsonObject, jsep?: Jsep): void;
+  /** Tears the handle's PeerConnection down (Janus's close_pc); a no-op when there is none. */
+  closePeerConnection(): void;
+}
+
+/** Janus's JANUS_PLUGIN_OK (synchronous success) or JANUS_PLUGIN_OK_WAIT (ack now, event later). */
+export type MessageResult = { kind: "success"; data: JsonObject } | { kind: "ack"; hint?: string };
+
+/** A plugin's state for one handle. */
+export interface PluginSession {
+  handleMessage(transaction: string, body: JsonObject, jsep: Jsep | undefined): MessageResult;
+  /** The handle's PeerConnection went away (hangup, ICE/DTLS failure, close). */
+  mediaHungUp(): void;
+  /** The handle is being detached or its session destroyed. */
+  destroy(): void;
+  /** The `plugin_specific` part of the admin API's handle_info. */
+  describe(): JsonObject;
+}
+
+export interface Plugin {
+  /** Package name, e.g. "janus.plugin.videocall". */
+  readonly name: string;
+  readonly info: PluginInfo;
+  attach(handle: PluginHandle): PluginSession;
+  /** Called once on gateway shutdown. */
+  close?(): void;
+}

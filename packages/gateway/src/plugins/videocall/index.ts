@@ -1,0 +1,198 @@
+import {
+  VideoCallErrorCode as E,
+  type Jsep,
+  type JsonObject,
+  PluginError,
+  VIDEOCALL_PLUGIN,
+} from "@callgate/protocol";
+import type { MessageResult, Plugin, PluginHandle, PluginInfo, PluginSession } from "../plugin.js";
+import { checkBody } from "../plugin-errors.js";
+import { VideoCallSession } from "./videocall-session.js";
+
+const codes = { missing: E.MISSING_ELEMENT, invalid: E.INVALID_ELEMENT };
+
+/** What a request produces for the requester: a result (maybe with a jsep), or nothing yet. */
+type Outcome = { data: JsonObject; jsep?: Jsep } | undefined;
+
+/**
+ * janus.plugin.videocall, as Janus 1.1.2 does it: users register a name, call each other by
+ * name, and the gateway relays between the two legs. Every request is answered with an ack
+ * and then an event carrying the same transaction.
+ */
+export class VideoCallPlugin implements Plugin {
+  readonly name = VIDEOCALL_PLUGIN;
+  readonly info: PluginInfo = {
+    name: "Callgate VideoCall plugin",
+    author: "Callgate",
+    description: "One-on-one video calls between two registered users, relayed by the gateway.",
+    version_string: "0.0.6",
+    version: 6,
+  };
+  /** username → session: the process-wide directory of registered users. */
+  private readonly users = new Map<string, VideoCallSession>();
+
+  attach(handle: PluginHandle): PluginSession {
+    const session = new VideoCallSession(handle);
+    return {
+      handleMessage: (transaction, body, jsep) => this.handleMessage(session, transaction, body, jsep),
+      mediaHungUp: () => this.hangupPeer(session, "Remote WebRTC hangup"),
+      destroy: () => {
+        this.hangupPeer(session, "Remote WebRTC hangup");
+        if (session.username !== undefined && this.users.get(session.username) === session) {
+          this.users.delete(session.username);
+        }
+        session.destroyed = true;
+      },
+      describe: () => session.describe(),
+    };
+  }
+
+  close(): void {
+    this.users.clear();
+  }
+
+  private handleMessage(
+    session: VideoCallSession,
+    transaction: string,
+    body: JsonObject,
+    jsep: Jsep | undefined,
+  ): MessageResult {
+    try {
+      const result = this.process(session, body, jsep);
+      if (result)
+        session.handle.pushEvent(transaction, { videocall: "event", result: result.data }, result.jsep);
+    } catch (err) {
+      if (!(err instanceof PluginError)) throw err;
+      session.handle.pushEvent(transaction, { videocall: "event", error_code: err.code, error: err.message });
+    }
+    return { kind: "ack" };
+  }
+
+  private process(session: VideoCallSession, body: JsonObject, jsep: Jsep | undefined): Outcome {
+    checkBody(body, [{ name: "request", kind: "string", required: true }], codes);
+    const request = (body.request as string).toLowerCase();
+    switch (request) {
+      case "list":
+        return { data: { list: [...this.users.keys()] } };
+      case "register":
+        return this.register(session, body);
+      case "call":
+        return this.call(session, body, jsep);
+      case "accept":
+        return this.accept(session, jsep);
+      case "set":
+        return this.set(session, body);
+      case "hangup":
+        return this.hangup(session, body);
+      default:
+        throw new PluginError(E.INVALID_REQUEST, `Unknown request (${body.request as string})`);
+    }
+  }
+
+  private register(session: VideoCallSession, body: JsonObject): Outcome {
+    if (session.username !== undefined)
+      throw new PluginError(E.ALREADY_REGISTERED, `Already registered (${session.username})`);
+    checkBody(body, [{ name: "username", kind: "string", required: true }], codes);
+    const username = body.username as string;
+    if (this.users.has(username))
+      throw new PluginError(E.USERNAME_TAKEN, `Username '${username}' already taken`);
+    session.username = username;
+    this.users.set(username, session);
+    return { data: { event: "registered", username } };
+  }
+
+  private call(session: VideoCallSession, body: JsonObject, jsep: Jsep | undefined): Outcome {
+    const refuse = (code: number, reason: string): never => {
+      // As in Janus, a refused call also closes the caller's PeerConnection.
+      session.handle.closePeerConnection();
+      throw new PluginError(code, reason);
+    };
+    if (session.username === undefined) refuse(E.REGISTER_FIRST, "Register a username first");
+    if (session.peer) refuse(E.ALREADY_IN_CALL, "Already in a call");
+    if (session.incall) refuse(E.ALREADY_IN_CALL, "Already in a call (but no peer)");
+    try {
+      checkBody(body, [{ name: "username", kind: "string", required: true }], codes);
+    } catch (err) {
+      session.handle.closePeerConnection();
+      throw err;
+    }
+    const username = body.username as string;
+    if (username === session.username)
+      refuse(E.USE_ECHO_TEST, "You can't call yourself... use the EchoTest for that");
+    const peer = this.users.get(username);
+    if (!peer || peer.destroyed) refuse(E.NO_SUCH_USERNAME, `Username '${username}' doesn't exist`);
+    if (peer!.peer || peer!.incall) {
+      session.handle.closePeerConnection();
+      return { data: { event: "hangup", username: session.username!, reason: "User busy" } };
+    }
+    if (!jsep) throw new PluginError(E.MISSING_SDP, "Missing SDP");
+    // Reaching here needs a caller offer, which only the media layer can turn into the callee's offer.
+    throw new PluginError(E.INVALID_SDP, "Error parsing offer: no media layer");
+  }
+
+  private accept(session: VideoCallSession, jsep: Jsep | undefined): Outcome {
+    if (!session.peer || session.incall === false)
+      throw new PluginError(E.NO_CALL, "No incoming call to accept");
+    if (!jsep) throw new PluginError(E.MISSING_SDP, "Missing SDP");
+    throw new PluginError(E.INVALID_SDP, "Error parsing answer: no media layer");
+  }
+
+  private set(session: VideoCallSession, body: JsonObject): Outcome {
+    checkBody(
+      body,
+      [
+        { name: "audio", kind: "boolean" },
+        { name: "video", kind: "boolean" },
+        { name: "bitrate", kind: "positive integer" },
+        { name: "record", kind: "boolean" },
+        { name: "filename", kind: "string" },
+        { name: "restart", kind: "boolean" },
+        { name: "substream", kind: "positive integer" },
+        { name: "temporal", kind: "positive integer" },
+        { name: "fallback", kind: "positive integer" },
+      ],
+      codes,
+    );
+    for (const layer of ["substream", "temporal"] as const) {
+      const v = body[layer];
+      if (typeof v === "number" && v > 2)
+        throw new PluginError(E.INVALID_ELEMENT, `Invalid value (${layer} should be 0, 1 or 2)`);
+    }
+    if (typeof body.audio === "boolean") session.audioActive = body.audio;
+    if (typeof body.video === "boolean") session.videoActive = body.video;
+    if (typeof body.bitrate === "number") session.bitrate = body.bitrate;
+    return { data: { event: "set" } };
+  }
+
+  private hangup(session: VideoCallSession, body: JsonObject): Outcome {
+    const peer = session.peer;
+    const result: JsonObject = { event: "hangup" };
+    if (session.username !== undefined) result.username = session.username;
+    result.reason = "Explicit hangup";
+    if (peer) {
+      const reason = typeof body.reason === "string" ? body.reason : "We did the hangup";
+      const event: JsonObject = { event: "hangup" };
+      if (session.username !== undefined) event.username = session.username;
+      event.reason = reason;
+      peer.handle.pushEvent(undefined, { videocall: "event", result: event });
+      peer.resetCall();
+      peer.handle.closePeerConnection();
+    }
+    session.resetCall();
+    session.handle.closePeerConnection();
+    return { data: result };
+  }
+
+  /** This side's PeerConnection (or handle) went away: the peer hears about it and is freed. */
+  private hangupPeer(session: VideoCallSession, reason: string): void {
+    const peer = session.peer;
+    session.resetCall();
+    if (!peer) return;
+    const event: JsonObject = { event: "hangup" };
+    if (session.username !== undefined) event.username = session.username;
+    event.reason = reason;
+    peer.handle.pushEvent(undefined, { videocall: "event", result: event });
+    peer.resetCall();
+    peer.handle.closePeerConnection();
+  }
+}

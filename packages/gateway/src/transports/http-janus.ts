@@ -1,0 +1,165 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { JanusErrorCode, type JsonObject } from "@callgate/protocol";
+import type { Logger } from "pino";
+import type { JanusApi } from "../core/janus-api.js";
+import { ServerInfo } from "../core/server-info.js";
+import { applyCors, type CorsSettings, corsAllowed } from "./cors.js";
+import { mergePathIds, readJsonBody, sendEmpty, sendJson, splitPath } from "./http-common.js";
+import type { HttpEventQueues } from "./http-event-queues.js";
+import { parseJson } from "./json-codec.js";
+
+/** An idle long poll is answered with a keepalive after this long (as Janus). */
+export const LONG_POLL_MS = 30_000;
+
+export interface HttpJanusOptions {
+  basePath: string;
+  cors: CorsSettings;
+  maxBodyBytes: number;
+  encode: (value: unknown) => string;
+}
+
+/**
+ * The Janus API over HTTP: POST to /janus, /janus/<session>, /janus/<session>/<handle>;
+ * GET /janus/<session> long-polls for events; GET /janus/info. Every Janus-level answer,
+ * errors included, is HTTP 200 with JSON, as Janus answers.
+ */
+export class HttpJanusTransport {
+  constructor(
+    private readonly api: JanusApi,
+    private readonly queues: HttpEventQueues,
+    private readonly options: HttpJanusOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Returns false when the path is not under the base path, so the caller can 404 it. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    const parts = splitPath(url.pathname, this.options.basePath);
+    if (parts === undefined) return false;
+    applyCors(req, res, this.options.cors);
+    if (!corsAllowed(req, this.options.cors)) {
+      sendEmpty(res, 403);
+      return true;
+    }
+    const encode = this.options.encode;
+    if (req.method === "OPTIONS") {
+      sendEmpty(res, 200);
+      return true;
+    }
+    if (parts.length > 2) {
+      sendEmpty(res, 404);
+      return true;
+    }
+    if (parts[0] === "info" && parts.length === 1) {
+      if (req.method === "GET")
+        sendJson(
+          res,
+          encode,
+          this.api.handle({ janus: "info", transaction: ServerInfo.randomTransaction() }, this.queues),
+        );
+      else sendEmpty(res, 400);
+      return true;
+    }
+    if (req.method === "GET") {
+      this.longPoll(req, res, url, parts);
+      return true;
+    }
+    if (req.method !== "POST") {
+      sendJson(
+        res,
+        encode,
+        this.api.parseError(
+          this.queues,
+          JanusErrorCode.TRANSPORT_SPECIFIC,
+          `Unsupported method ${req.method ?? ""}`,
+        ),
+      );
+      return true;
+    }
+    const body = await readJsonBody(req, res, this.options.maxBodyBytes);
+    if (body === undefined) return true;
+    if (body.kind === "empty") {
+      sendJson(
+        res,
+        encode,
+        this.api.parseError(this.queues, JanusErrorCode.INVALID_JSON, "Request payload missing"),
+      );
+      return true;
+    }
+    const parsed = parseJson(body.text);
+    if (!parsed.ok) {
+      const reason = `JSON error: on line ${parsed.error.line}: ${parsed.error.text}`;
+      sendJson(res, encode, this.api.parseError(this.queues, JanusErrorCode.INVALID_JSON, reason));
+      return true;
+    }
+    const merged = mergePathIds(parsed.value, parts);
+    if ("conflict" in merged) {
+      sendJson(
+        res,
+        encode,
+        this.api.parseError(this.queues, JanusErrorCode.INVALID_REQUEST_PATH, merged.conflict),
+      );
+      return true;
+    }
+    sendJson(res, encode, this.api.handle(merged.message, this.queues));
+    return true;
+  }
+
+  private longPoll(_req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
+    const sessionId = Number(parts[0]);
+    if (parts.length === 0 || !Number.isSafeInteger(sessionId) || sessionId < 1) {
+      sendEmpty(res, 404);
+      return;
+    }
+    const token = url.searchParams.get("token") ?? undefined;
+    const apisecret = url.searchParams.get("apisecret") ?? undefined;
+    // Janus feeds a keepalive to the core for every poll: it refreshes the session and checks auth.
+    const keepalive: JsonObject = {
+      janus: "keepalive",
+      session_id: sessionId,
+      transaction: ServerInfo.randomTransaction(),
+    };
+    if (token !== undefined) keepalive.token = token;
+    if (apisecret !== undefined) keepalive.apisecret = apisecret;
+    const reply = this.api.handle(keepalive, this.queues);
+    const error = reply.error as { code: number } | undefined;
+    if (error?.code === JanusErrorCode.UNAUTHORIZED) {
+      sendEmpty(res, 403);
+      return;
+    }
+    if (parts.length === 2) {
+      res.setHeader("Location", `${this.options.basePath}/${sessionId}`);
+      sendEmpty(res, 302);
+      return;
+    }
+    const maxev = Math.max(1, Number.parseInt(url.searchParams.get("maxev") ?? "1", 10) || 1);
+    const encode = this.options.encode;
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const respond = (events: JsonObject[]) => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      const list = events.length > 0 ? events : [{ janus: "keepalive" }];
+      sendJson(res, encode, maxev === 1 ? list[0] : list);
+    };
+    const cancel = this.queues.poll(sessionId, { maxev, respond });
+    if (!cancel) {
+      sendEmpty(res, 404);
+      return;
+    }
+    if (done) return;
+    timer = setTimeout(() => {
+      cancel();
+      respond([]);
+    }, LONG_POLL_MS);
+    res.on("close", () => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        cancel();
+        this.log.trace({ session: sessionId }, "long poll closed by the client");
+      }
+    });
+  }
+}
