@@ -1,9 +1,9 @@
-import type { TrickleCandidate } from "@callgate/protocol";
+import { isJsonObject } from "@callgate/protocol";
 import type { Plugin, PluginSession } from "../plugins/plugin.js";
 
-/** A queued remote candidate, kept until the handle's PeerConnection can use it. */
+/** A queued remote candidate (as the client sent it), kept until the handle's PeerConnection can use it. */
 export interface QueuedCandidate {
-  candidate: TrickleCandidate;
+  candidate: unknown;
   receivedAt: number;
 }
 
@@ -26,12 +26,17 @@ export class Handle {
     readonly token: string | undefined,
   ) {}
 
-  queueCandidate(candidate: TrickleCandidate, now: number): void {
-    if (candidate.completed) {
+  queueCandidate(candidate: unknown, now: number): void {
+    if (isEndOfCandidates(candidate)) {
       this.remoteTrickleDone = true;
       return;
     }
     if (this.pendingCandidates.length >= MAX_QUEUED_CANDIDATES) this.pendingCandidates.shift();
     this.pendingCandidates.push({ candidate, receivedAt: now });
   }
+}
+
+/** `{"completed": true}`, or anything that is not a candidate object (janus.js sends null), ends the list. */
+export function isEndOfCandidates(candidate: unknown): boolean {
+  return !isJsonObject(candidate) || candidate.completed === true;
 }

@@ -7,7 +7,6 @@ import {
   type Jsep,
   type JsonObject,
   readId,
-  type TrickleCandidate,
   validateFields,
 } from "@callgate/protocol";
 import type { GatewayCore } from "./gateway-core.js";
@@ -207,6 +206,10 @@ export class JanusApi {
     });
   }
 
+  /**
+   * Without a PeerConnection Janus queues candidates as they come and acks them, checking them
+   * only once the PeerConnection can use them; so does Callgate.
+   */
   private trickle(handle: Handle, msg: JsonObject): void {
     const hasOne = Object.hasOwn(msg, "candidate");
     const hasMany = msg.candidates !== undefined && msg.candidates !== null;
@@ -219,66 +222,9 @@ export class JanusApi {
     if (hasOne && hasMany)
       throw new JanusError(JanusErrorCode.INVALID_JSON, "Can't have both candidate and candidates");
     const now = Date.now();
-    if (hasMany) {
-      if (!Array.isArray(msg.candidates))
-        throw new JanusError(JanusErrorCode.INVALID_ELEMENT_TYPE, "candidates is not an array");
-      // As in Janus, problems with single entries of a list are skipped, not reported.
-      for (const c of msg.candidates) {
-        const candidate = asCandidate(c, false);
-        if (candidate) handle.queueCandidate(candidate, now);
-      }
-      return;
-    }
-    const candidate = asCandidate(msg.candidate, true);
-    if (candidate) handle.queueCandidate(candidate, now);
+    const list = hasMany ? (Array.isArray(msg.candidates) ? msg.candidates : []) : [msg.candidate];
+    for (const value of list) handle.queueCandidate(value, now);
   }
-}
-
-/** Janus's checks of a trickled candidate; `strict` throws for the single-candidate form. */
-function asCandidate(value: unknown, strict: boolean): TrickleCandidate | undefined {
-  if (!isJsonObject(value)) return { completed: true };
-  if (value.completed === true) return { completed: true };
-  const fail = (code: JanusErrorCode, reason: string): undefined => {
-    if (strict) throw new JanusError(code, reason);
-    return undefined;
-  };
-  if (value.sdpMid !== undefined && typeof value.sdpMid !== "string") {
-    return fail(
-      JanusErrorCode.INVALID_ELEMENT_TYPE,
-      "Trickle error: invalid element type (sdpMid should be a string)",
-    );
-  }
-  if (
-    value.sdpMLineIndex !== undefined &&
-    !(Number.isSafeInteger(value.sdpMLineIndex) && (value.sdpMLineIndex as number) >= 0)
-  ) {
-    return fail(
-      JanusErrorCode.INVALID_ELEMENT_TYPE,
-      "Trickle error: invalid element type (sdpMLineIndex should be a positive integer)",
-    );
-  }
-  if (value.sdpMid === undefined && value.sdpMLineIndex === undefined) {
-    return fail(
-      JanusErrorCode.MISSING_MANDATORY_ELEMENT,
-      "Trickle error: missing mandatory element (sdpMid or sdpMLineIndex)",
-    );
-  }
-  if (value.candidate === undefined) {
-    return fail(
-      JanusErrorCode.MISSING_MANDATORY_ELEMENT,
-      "Trickle error: missing mandatory element (candidate)",
-    );
-  }
-  if (typeof value.candidate !== "string") {
-    return fail(
-      JanusErrorCode.INVALID_ELEMENT_TYPE,
-      "Trickle error: invalid element type (candidate should be a string)",
-    );
-  }
-  const candidate: TrickleCandidate = { candidate: value.candidate };
-  if (typeof value.sdpMid === "string") candidate.sdpMid = value.sdpMid;
-  if (typeof value.sdpMLineIndex === "number") candidate.sdpMLineIndex = value.sdpMLineIndex;
-  return candidate;
 }
 
 /** Janus's jsep checks (src/janus.c): object, type and sdp strings, trickle boolean, offer or answer. */

@@ -24,7 +24,8 @@ export function parseJson(
     const offset = at ? Number(at[1]) : text.length;
     const before = text.slice(0, offset);
     const line = before.split("\n").length;
-    const column = offset - before.lastIndexOf("\n");
+    // jansson reports the column of the last character it read, 1-based.
+    const column = Math.max(1, offset - before.lastIndexOf("\n") - 1);
     const reason = message
       .replace(/ in JSON at position \d+.*$/, "")
       .replace(/^Unexpected end of JSON input$/, "unexpected end of input");

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type GatewayPorts, writeJanusConfigs } from "./janus-configs.js";
+import { freePort, waitForHttp } from "./ports.js";
+
+/** This file runs from e2e/dist/support/. */
+export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
+export const CALLGATE_BIN = join(REPO_ROOT, "packages/cli/bin/callgate.js");
+
+export interface RunningTarget {
+  name: string;
+  http: string;
+  admin: string;
+  ws: string;
+  adminWs: string;
+  configsFolder: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export function janusInstalled(): boolean {
+  return spawnSync("janus", ["--version"], { stdio: "ignore" }).status === 0 || existsSync("/usr/bin/janus");
+}
+
+async function ports(): Promise<GatewayPorts> {
+  return { http: await freePort(), admin: await freePort(), ws: await freePort(), adminWs: await freePort() };
+}
+
+async function run(
+  name: string,
+  command: string,
+  args: string[],
+  dir: string,
+  p: GatewayPorts,
+): Promise<RunningTarget> {
+  const logFile = join(dir, `${name}.log`);
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CALLGATE_LOG_FORMAT: "json" },
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let alive = true;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      alive = false;
+      resolve();
+    }),
+  );
+  const target: RunningTarget = {
+    name,
+    http: `http://127.0.0.1:${p.http}/janus`,
+    admin: `http://127.0.0.1:${p.admin}/admin`,
+    ws: `ws://127.0.0.1:${p.ws}`,
+    adminWs: `ws://127.0.0.1:${p.adminWs}`,
+    configsFolder: dir,
+    logFile,
+    async stop() {
+      if (alive) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  try {
+    await waitForHttp(`${target.http}/info`, 15000, () => alive);
+  } catch (err) {
+    await target.stop();
+    throw new Error(`${name} did not start (log: ${logFile}): ${(err as Error).message}`);
+  }
+  return target;
+}
+
+/** Debian's Janus 1.1.2 with freshly written Janus config files. */
+export async function startJanus(extraGeneral = ""): Promise<RunningTarget> {
+  const dir = mkdtempSync(join(tmpdir(), "cg-janus-"));
+  const p = await ports();
+  writeJanusConfigs(dir, p, extraGeneral);
+  return run("janus", "janus", ["-F", dir, "-C", join(dir, "janus.jcfg")], dir, p);
+}
+
+/** `callgate gateway -F DIR` with the same Janus config files (only the ports differ). */
+export async function startCallgate(extraGeneral = ""): Promise<RunningTarget> {
+  const dir = mkdtempSync(join(tmpdir(), "cg-callgate-"));
+  const p = await ports();
+  writeJanusConfigs(dir, p, extraGeneral);
+  return run("callgate", process.execPath, [CALLGATE_BIN, "gateway", "-F", dir], dir, p);
+}
