@@ -77,6 +77,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
       noMediaTimer: settings.media.noMediaTimer,
       slowlinkThreshold: settings.media.slowlinkThreshold,
       maxSessionsPerConnection: settings.limits.maxSessionsPerConnection,
+      maxSessions: settings.limits.maxSessions,
     },
     plugins,
     auth,

@@ -82,6 +82,8 @@ export interface GatewaySettings {
     maxMessageBytes: number;
     /** Most sessions one WebSocket connection may own at once (0 = no limit). */
     maxSessionsPerConnection: number;
+    /** Most sessions the gateway holds at once, whatever the transport (0 = no limit). */
+    maxSessions: number;
   };
 }
 
@@ -155,7 +157,7 @@ export function janusDefaults(configsFolder: string): GatewaySettings {
       certPwd: undefined,
     },
     tls: { hostnames: [] },
-    limits: { maxMessageBytes: 1 << 20, maxSessionsPerConnection: 0 },
+    limits: { maxMessageBytes: 1 << 20, maxSessionsPerConnection: 1000, maxSessions: 20000 },
   };
 }
 

@@ -18,6 +18,7 @@ export interface CoreSettings {
   noMediaTimer: number;
   slowlinkThreshold: number;
   maxSessionsPerConnection: number;
+  maxSessions: number;
 }
 
 /** How often expired sessions are looked for (Janus's watchdog runs every 2 s too). */
@@ -58,9 +59,16 @@ export class GatewayCore {
     if (chosenId !== undefined && chosenId > 0 && this.sessions.has(chosenId)) {
       throw new JanusError(JanusErrorCode.SESSION_CONFLICT, "Session ID already in use");
     }
+    // Bounds against floods of creates: Janus has none, and would grow until memory runs out.
+    const total = this.settings.maxSessions;
+    if (total > 0 && this.sessions.size >= total) {
+      this.log.warn({ limit: total }, "session limit reached: refusing new sessions");
+      throw new JanusError(JanusErrorCode.UNKNOWN, `Too many sessions on this gateway (limit ${total})`);
+    }
     const owned = this.ownedBy.get(conn);
     const limit = this.settings.maxSessionsPerConnection;
-    if (limit > 0 && owned && owned.size >= limit) {
+    if (limit > 0 && !conn.shared && owned && owned.size >= limit) {
+      this.log.warn({ connection: conn.label, limit }, "per-connection session limit reached");
       throw new JanusError(JanusErrorCode.UNKNOWN, `Too many sessions on this connection (limit ${limit})`);
     }
     const id = chosenId !== undefined && chosenId > 0 ? chosenId : randomId(this.sessions);

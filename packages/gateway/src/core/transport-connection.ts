@@ -11,6 +11,8 @@ export interface TransportConnection {
   readonly transport: TransportName;
   /** For logs and handle_info, e.g. "ws 127.0.0.1:51234". */
   readonly label: string;
+  /** True when one object stands for many clients (HTTP's queues): per-connection limits do not apply. */
+  readonly shared: boolean;
   deliver(sessionId: number, event: JsonObject): void;
   sessionCreated(sessionId: number): void;
   sessionOver(sessionId: number, reason: "destroyed" | "timeout" | "claimed"): void;

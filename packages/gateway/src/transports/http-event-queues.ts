@@ -23,6 +23,7 @@ const MAX_QUEUED_EVENTS = 1000;
 export class HttpEventQueues implements TransportConnection {
   readonly transport = "janus.transport.http" as const;
   readonly label = "http";
+  readonly shared = true;
   private readonly queues = new Map<number, SessionQueue>();
 
   constructor(private readonly log: Logger) {}

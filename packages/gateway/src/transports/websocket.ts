@@ -26,6 +26,7 @@ let nextConnectionNumber = 1;
 class WebSocketConnection implements TransportConnection {
   readonly transport = "janus.transport.websockets" as const;
   readonly label: string;
+  readonly shared = false;
 
   constructor(
     private readonly socket: WebSocket,
