@@ -210,8 +210,9 @@ function validate(s: GatewaySettings, warnings: string[]): void {
     admin_wss_port: s.websockets.adminWss,
   };
   for (const [name, l] of Object.entries(listeners)) {
-    if (l.enabled && (l.port < 1 || l.port > 65535))
-      problem(name, `port ${l.port} is not between 1 and 65535`);
+    // 0 asks the system for any free port (tests and ad-hoc runs use it).
+    if (l.enabled && (l.port < 0 || l.port > 65535))
+      problem(name, `port ${l.port} is not between 0 and 65535`);
   }
   for (const path of [s.http.basePath, s.http.adminBasePath]) {
     if (!path.startsWith("/")) problem("base_path", `'${path}' must start with '/'`);

@@ -1,0 +1,304 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { settingKeys } from "@callgate/gateway";
+
+const BIN = new URL("../bin/callgate.js", import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `callgate gateway` on free loopback ports and waits until it says it is ready. */
+interface Ports {
+  http: number;
+  ws: number;
+  wss: number;
+  admin: number;
+  adminSecure: number;
+}
+
+async function startGateway(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Started & { ports: Ports }> {
+  const ports = {
+    http: await freePort(),
+    ws: await freePort(),
+    wss: await freePort(),
+    admin: await freePort(),
+    adminSecure: await freePort(),
+  };
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "gateway",
+      "--bind",
+      "127.0.0.1",
+      "--http-port",
+      `${ports.http}`,
+      "--ws-port",
+      `${ports.ws}`,
+      "--wss-port",
+      `${ports.wss}`,
+      "--admin-port",
+      `${ports.admin}`,
+      "--admin-secure-port",
+      `${ports.adminSecure}`,
+      ...args,
+    ],
+    { env: { ...process.env, CALLGATE_LOG_FORMAT: "json", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout!.on("data", (d) => {
+    out += d;
+  });
+  child.stderr!.on("data", (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const start = Date.now();
+  while (!out.includes("gateway ready")) {
+    if (child.exitCode !== null) throw new Error(`gateway exited: ${out}`);
+    if (Date.now() - start > 10000) throw new Error(`gateway did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  return {
+    child,
+    ports,
+    output: () => out,
+    async stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+function openTls(port: number, ca: string): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: "127.0.0.1", port, ca, servername: "localhost" }, () =>
+      resolve(socket),
+    );
+    socket.once("error", reject);
+  });
+}
+
+/** One HTTP/1.1 request on an open TLS socket; resolves with the status line. */
+function statusOver(socket: TLSSocket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once("data", (d: Buffer) => resolve(d.toString().split("\r\n")[0]!));
+    socket.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  });
+}
+
+function tlsFingerprint(port: number, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: "127.0.0.1", port, path: "/health", ca, servername: "localhost" },
+      (res) => {
+        const cert = (
+          res.socket as unknown as { getPeerX509Certificate(): X509Certificate }
+        ).getPeerX509Certificate();
+        res.resume();
+        resolve(cert.fingerprint256);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("callgate gateway (the command)", () => {
+  it("documents every setting, its flag and its environment variable in --help", () => {
+    const help = spawnSync(process.execPath, [BIN, "gateway", "--help"], { encoding: "utf8" }).stdout;
+    assert.match(help, /-F, --configs-folder <dir>/);
+    assert.match(help, /-C, --config <file>/);
+    for (const key of settingKeys) {
+      assert.ok(help.includes(`--${key.name}`), `--${key.name} missing from --help`);
+      if (key.env) assert.ok(help.includes(key.env), `${key.env} missing from --help`);
+    }
+  });
+
+  it("generates an admin secret once (mode 600, printed once) and a TLS certificate it keeps across restarts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+    const first = await startGateway(["-F", dir]);
+    const secretFile = join(dir, "admin_secret");
+    const secret = readFileSync(secretFile, "utf8").trim();
+    assert.equal(statSync(secretFile).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, "callgate-gateway.key")).mode & 0o777, 0o600);
+    assert.ok(first.output().includes(secret), "the generated secret is printed on the first start");
+    const cert = readFileSync(join(dir, "callgate-gateway.crt"), "utf8");
+    const fingerprint = new X509Certificate(cert).fingerprint256;
+    assert.ok(first.output().includes(fingerprint), "the fingerprint is printed at start");
+    assert.ok(new X509Certificate(cert).checkHost("localhost"));
+    assert.equal(await tlsFingerprint(first.ports.adminSecure, cert), fingerprint);
+    assert.equal(await first.stop(), 0);
+
+    const second = await startGateway(["-F", dir]);
+    assert.ok(!second.output().includes(secret), "the secret is not printed again");
+    assert.equal(readFileSync(join(dir, "callgate-gateway.crt"), "utf8"), cert, "the certificate is kept");
+    const res = await fetch(`http://127.0.0.1:${second.ports.admin}/admin`, {
+      method: "POST",
+      body: JSON.stringify({ janus: "get_status", transaction: "t", admin_secret: secret }),
+    });
+    assert.equal(((await res.json()) as { janus: string }).janus, "success");
+    await second.stop();
+  });
+
+  it("warns loudly about Janus's sample admin secret, and never logs secrets or tokens", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+    const gw = await startGateway([
+      "-F",
+      dir,
+      "--admin-secret",
+      "janusoverlord",
+      "--debug-level",
+      "7",
+      "--apisecret",
+      "api-secret-value",
+    ]);
+    assert.match(gw.output(), /janusoverlord.*anyone who can reach the admin API/);
+    const admin = `http://127.0.0.1:${gw.ports.admin}/admin`;
+    await fetch(admin, {
+      method: "POST",
+      body: JSON.stringify({
+        janus: "add_token",
+        token: "token-value-123",
+        transaction: "t",
+        admin_secret: "janusoverlord",
+      }),
+    });
+    await fetch(`http://127.0.0.1:${gw.ports.http}/janus`, {
+      method: "POST",
+      body: JSON.stringify({
+        janus: "create",
+        token: "token-value-123",
+        apisecret: "wrong-api",
+        transaction: "t",
+      }),
+    });
+    await fetch(admin, {
+      method: "POST",
+      body: JSON.stringify({ janus: "get_status", transaction: "t", admin_secret: "wrong-admin-secret" }),
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await gw.stop();
+    const out = gw.output().replace(/janusoverlord' *:|'janusoverlord'/g, "");
+    for (const secret of ["token-value-123", "api-secret-value", "wrong-admin-secret", "wrong-api"]) {
+      assert.ok(!out.includes(secret), `${secret} appeared in the log`);
+    }
+  });
+
+  it("reloads TLS certificates on SIGHUP without dropping connections", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+    const certA = join(dir, "a.crt");
+    const keyA = join(dir, "a.key");
+    // Two certificates made by the gateway itself (in two state folders), swapped in under one path.
+    const makeCert = async (state: string) => {
+      const g = await startGateway(["-F", state]);
+      await g.stop();
+      return {
+        cert: readFileSync(join(state, "callgate-gateway.crt"), "utf8"),
+        key: readFileSync(join(state, "callgate-gateway.key"), "utf8"),
+      };
+    };
+    const one = await makeCert(mkdtempSync(join(tmpdir(), "cg-c1-")));
+    const two = await makeCert(mkdtempSync(join(tmpdir(), "cg-c2-")));
+    writeFileSync(certA, one.cert);
+    writeFileSync(keyA, one.key);
+    const gw = await startGateway(["-F", dir, "--http-cert-pem", certA, "--http-cert-key", keyA]);
+    const fp1 = new X509Certificate(one.cert).fingerprint256;
+    const fp2 = new X509Certificate(two.cert).fingerprint256;
+    const kept = await openTls(gw.ports.adminSecure, one.cert);
+    assert.equal(kept.getPeerX509Certificate()?.fingerprint256, fp1);
+    assert.equal(await statusOver(kept), "HTTP/1.1 200 OK");
+    writeFileSync(certA, two.cert);
+    writeFileSync(keyA, two.key);
+    gw.child.kill("SIGHUP");
+    const start = Date.now();
+    while (!gw.output().includes("TLS certificates reloaded")) {
+      if (Date.now() - start > 5000) throw new Error(`no reload: ${gw.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(
+      await tlsFingerprint(gw.ports.adminSecure, two.cert),
+      fp2,
+      "new connections get the new certificate",
+    );
+    assert.equal(
+      await statusOver(kept),
+      "HTTP/1.1 200 OK",
+      "the connection opened before the reload still works",
+    );
+    kept.destroy();
+    assert.equal(gw.child.exitCode, null, "still running");
+    await gw.stop();
+  });
+
+  it("fails with file, line and reason on a malformed config file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+    writeFileSync(join(dir, "janus.jcfg"), 'general: {\n  admin_secret = "x"\n  token_auth = maybe\n}\n');
+    const run = spawnSync(process.execPath, [BIN, "gateway", "-F", dir], { encoding: "utf8" });
+    assert.equal(run.status, 2);
+    assert.match(
+      run.stderr,
+      new RegExp(`configuration error: ${join(dir, "janus.jcfg")}:3: invalid value 'maybe'`),
+    );
+  });
+
+  it("says which port is taken instead of crashing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    const port = (blocker.address() as { port: number }).port;
+    const run = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        "gateway",
+        "-F",
+        dir,
+        "--bind",
+        "127.0.0.1",
+        "--ws-port",
+        `${port}`,
+        "--http-port",
+        "0",
+        "--wss-port",
+        "0",
+        "--admin-port",
+        "0",
+        "--admin-secure-port",
+        "0",
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, CALLGATE_LOG_FORMAT: "json" },
+      },
+    );
+    blocker.close();
+    assert.equal(run.status, 3);
+    assert.match(run.stdout, new RegExp(`port 127.0.0.1:${port} is already in use`));
+  });
+});
