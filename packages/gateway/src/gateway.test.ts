@@ -465,3 +465,117 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("auth modes and HTTP details", () => {
+  it("accepts a matching apisecret (with or without token auth) and refuses others", async () => {
+    const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-api-")), (s) => {
+      s.general.apiSecret = "the-api-secret";
+    });
+    try {
+      assert.equal(
+        (await gw.post(gw.http, { janus: "create", transaction: "a", apisecret: "the-api-secret" })).janus,
+        "success",
+      );
+      assert.equal(
+        (
+          (await gw.post(gw.http, { janus: "create", transaction: "b", apisecret: "nope" }))
+            .error as JsonObject
+        ).code,
+        403,
+      );
+      const info = await gw.post(gw.http, { janus: "info", transaction: "i" });
+      assert.equal(info.api_secret, true);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("accepts Janus 1.x signed tokens with token_auth_secret, limited to their plugins", async () => {
+    const { signToken } = await import("./core/auth/signed-token.js");
+    const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-sig-")), (s) => {
+      s.general.tokenAuthSecret = "signing-secret";
+    });
+    try {
+      const token = signToken("signing-secret", Date.now() / 1000 + 60, ["janus.plugin.videocall"]);
+      const created = await gw.post(gw.http, { janus: "create", transaction: "c", token });
+      const sid = (created.data as { id: number }).id;
+      assert.equal(
+        (
+          await gw.post(`${gw.http}/${sid}`, {
+            janus: "attach",
+            plugin: "janus.plugin.videocall",
+            transaction: "a",
+            token,
+          })
+        ).janus,
+        "success",
+      );
+      assert.deepEqual(
+        (
+          await gw.post(`${gw.http}/${sid}`, {
+            janus: "attach",
+            plugin: "janus.plugin.echotest",
+            transaction: "b",
+            token,
+          })
+        ).error,
+        {
+          code: 405,
+          reason: "Provided token can't access plugin 'janus.plugin.echotest'",
+        },
+      );
+      const expired = signToken("signing-secret", Date.now() / 1000 - 1, ["janus.plugin.videocall"]);
+      assert.equal(
+        ((await gw.post(gw.http, { janus: "create", transaction: "x", token: expired })).error as JsonObject)
+          .code,
+        403,
+      );
+      assert.deepEqual((await gw.adminRequest({ janus: "list_tokens" })).error, {
+        code: 490,
+        reason: "Stored-Token based authentication disabled",
+      });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("answers an idle long poll with a keepalive (a single object, or an array for maxev > 1)", async () => {
+    const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-lp-")), (s) => {
+      s.general.tokenAuth = false;
+      s.limits.longPollMs = 200;
+    });
+    try {
+      const sid = ((await gw.post(gw.http, { janus: "create", transaction: "c" })).data as { id: number }).id;
+      assert.deepEqual(await (await fetch(`${gw.http}/${sid}`)).json(), { janus: "keepalive" });
+      assert.deepEqual(await (await fetch(`${gw.http}/${sid}?maxev=10`)).json(), [{ janus: "keepalive" }]);
+      assert.equal((await fetch(`${gw.http}/4242`)).status, 404);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("refuses requests from other origins with enforce_cors", async () => {
+    const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-cors-")), (s) => {
+      s.http.allowOrigin = "https://chat.example";
+      s.http.enforceCors = true;
+    });
+    try {
+      const ok = await fetch(gw.http, {
+        method: "POST",
+        headers: { Origin: "https://chat.example" },
+        body: JSON.stringify({ janus: "ping", transaction: "p" }),
+      });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get("access-control-allow-origin"), "https://chat.example");
+      assert.equal(ok.headers.get("access-control-allow-credentials"), "true");
+      const denied = await fetch(gw.http, {
+        method: "POST",
+        headers: { Origin: "https://evil.example" },
+        body: "{}",
+      });
+      assert.equal(denied.status, 403);
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -145,7 +145,13 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
       const janusHttp = new HttpJanusTransport(
         janusApi,
         queues,
-        { basePath: h.basePath, cors, maxBodyBytes: maxBody, encode: encoder(h.json) },
+        {
+          basePath: h.basePath,
+          cors,
+          maxBodyBytes: maxBody,
+          longPollMs: settings.limits.longPollMs,
+          encode: encoder(h.json),
+        },
         log,
       );
       const adminHttp = new HttpAdminTransport(adminApi, {

@@ -84,6 +84,8 @@ export interface GatewaySettings {
     maxSessionsPerConnection: number;
     /** Most sessions the gateway holds at once, whatever the transport (0 = no limit). */
     maxSessions: number;
+    /** An idle long poll is answered with a keepalive after this long (Janus: 30 s; not a user setting). */
+    longPollMs: number;
   };
 }
 
@@ -157,7 +159,12 @@ export function janusDefaults(configsFolder: string): GatewaySettings {
       certPwd: undefined,
     },
     tls: { hostnames: [] },
-    limits: { maxMessageBytes: 1 << 20, maxSessionsPerConnection: 1000, maxSessions: 20000 },
+    limits: {
+      maxMessageBytes: 1 << 20,
+      maxSessionsPerConnection: 1000,
+      maxSessions: 20000,
+      longPollMs: 30_000,
+    },
   };
 }
 

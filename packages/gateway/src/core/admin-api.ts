@@ -53,6 +53,11 @@ export class AdminApi {
 
   private fail(err: JanusError, sessionId: number, transaction?: string): JsonObject {
     this.core.observer.error("admin", err.code);
+    const level = err.code === JanusErrorCode.UNAUTHORIZED ? "warn" : "debug";
+    this.core.log[level](
+      { code: err.code, reason: err.reason },
+      level === "warn" ? "admin API request refused: wrong or missing admin_secret" : "admin API error",
+    );
     return errorMessage(
       err.code,
       err.reason,

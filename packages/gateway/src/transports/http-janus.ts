@@ -8,13 +8,12 @@ import { mergePathIds, readJsonBody, sendEmpty, sendJson, splitPath } from "./ht
 import type { HttpEventQueues } from "./http-event-queues.js";
 import { parseJson } from "./json-codec.js";
 
-/** An idle long poll is answered with a keepalive after this long (as Janus). */
-export const LONG_POLL_MS = 30_000;
-
 export interface HttpJanusOptions {
   basePath: string;
   cors: CorsSettings;
   maxBodyBytes: number;
+  /** An idle long poll is answered with a keepalive after this long (Janus: 30 s). */
+  longPollMs: number;
   encode: (value: unknown) => string;
 }
 
@@ -152,7 +151,7 @@ export class HttpJanusTransport {
     timer = setTimeout(() => {
       cancel();
       respond([]);
-    }, LONG_POLL_MS);
+    }, this.options.longPollMs);
     res.on("close", () => {
       if (!done) {
         done = true;
