@@ -4,41 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { expectSuccess, JanusSession } from "@callgate/client";
-import type { JsonObject } from "@callgate/protocol";
+import { ADMIN_VERBS, JANUS_VERBS, type JsonObject } from "@callgate/protocol";
 import fc from "fast-check";
 import { WebSocket } from "ws";
 import { startTestGateway, TEST_ADMIN_SECRET, type TestGateway } from "./testing/test-gateway.js";
 
 const TOKEN = "fuzz-token";
-const verbs = [
-  "info",
-  "ping",
-  "create",
-  "attach",
-  "detach",
-  "destroy",
-  "keepalive",
-  "message",
-  "trickle",
-  "hangup",
-  "claim",
-];
-const adminVerbs = [
-  "get_status",
-  "list_sessions",
-  "list_handles",
-  "handle_info",
-  "add_token",
-  "allow_token",
-  "disallow_token",
-  "remove_token",
-  "list_tokens",
-  "set_session_timeout",
-  "set_log_level",
-  "accept_new_sessions",
-  "destroy_session",
-  "detach_handle",
-];
 
 /** A valid-looking request, then mutated: fields dropped, replaced by random JSON, verbs garbled. */
 function mutatedRequest(ids: { session: number; handle: number }) {
@@ -53,7 +24,7 @@ function mutatedRequest(ids: { session: number; handle: number }) {
   );
   const base = fc.record(
     {
-      janus: fc.oneof(fc.constantFrom(...verbs, ...adminVerbs), fc.string()),
+      janus: fc.oneof(fc.constantFrom(...JANUS_VERBS, ...ADMIN_VERBS), fc.string()),
       transaction: fc.oneof(fc.string(), fc.jsonValue()),
       session_id: id,
       handle_id: id,

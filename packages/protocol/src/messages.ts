@@ -9,37 +9,44 @@ export type SessionId = number;
 export type HandleId = number;
 
 /** Verbs of the Janus API (client → gateway). */
-export type JanusVerb =
-  | "info"
-  | "ping"
-  | "create"
-  | "attach"
-  | "detach"
-  | "destroy"
-  | "keepalive"
-  | "message"
-  | "trickle"
-  | "hangup"
-  | "claim";
+export const JANUS_VERBS = [
+  "info",
+  "ping",
+  "create",
+  "attach",
+  "detach",
+  "destroy",
+  "keepalive",
+  "message",
+  "trickle",
+  "hangup",
+  "claim",
+] as const;
+export type JanusVerb = (typeof JANUS_VERBS)[number];
 
-/** Verbs of the admin API. */
-export type AdminVerb =
-  | "info"
-  | "ping"
-  | "get_status"
-  | "set_session_timeout"
-  | "set_log_level"
-  | "accept_new_sessions"
-  | "list_sessions"
-  | "list_handles"
-  | "handle_info"
-  | "destroy_session"
-  | "detach_handle"
-  | "add_token"
-  | "allow_token"
-  | "disallow_token"
-  | "list_tokens"
-  | "remove_token";
+/** Verbs of the admin API that Callgate answers. */
+export const ADMIN_VERBS = [
+  "info",
+  "ping",
+  "get_status",
+  "set_session_timeout",
+  "set_log_level",
+  "set_no_media_timer",
+  "set_slowlink_threshold",
+  "accept_new_sessions",
+  "list_sessions",
+  "list_handles",
+  "handle_info",
+  "destroy_session",
+  "detach_handle",
+  "hangup_webrtc",
+  "add_token",
+  "allow_token",
+  "disallow_token",
+  "list_tokens",
+  "remove_token",
+] as const;
+export type AdminVerb = (typeof ADMIN_VERBS)[number];
 
 export interface Jsep {
   type: "offer" | "answer";

@@ -80,3 +80,31 @@ export function validateFields(obj: JsonObject, rules: readonly FieldRule[], wit
 export function readId(value: unknown): number {
   return Number.isSafeInteger(value) ? (value as number) : 0;
 }
+
+/** The parts of a request every dispatcher reads first: ids, transaction (if a string) and the lower-cased verb. */
+export function readEnvelope(message: JsonObject): {
+  sessionId: number;
+  handleId: number;
+  transaction: string | undefined;
+  verb: string;
+} {
+  return {
+    sessionId: readId(message.session_id),
+    handleId: readId(message.handle_id),
+    transaction: typeof message.transaction === "string" ? message.transaction : undefined,
+    verb: typeof message.janus === "string" ? message.janus.toLowerCase() : "",
+  };
+}
+
+/** Janus checks `transaction` and `janus` first, and answers problems with them without a transaction. */
+export function validateEnvelope(message: JsonObject, extra: readonly FieldRule[] = []): void {
+  validateFields(
+    message,
+    [
+      { name: "transaction", kind: "string", required: true },
+      { name: "janus", kind: "string", required: true },
+      ...extra,
+    ],
+    false,
+  );
+}

@@ -5,7 +5,8 @@ import {
   JanusError,
   JanusErrorCode,
   type JsonObject,
-  readId,
+  readEnvelope,
+  validateEnvelope,
   validateFields,
 } from "@callgate/protocol";
 import { pinoLevels } from "../observability/log-levels.js";
@@ -25,20 +26,11 @@ export class AdminApi {
   handle(message: unknown, transport: string): JsonObject {
     if (!isJsonObject(message))
       return this.fail(new JanusError(JanusErrorCode.INVALID_JSON_OBJECT, "JSON error: not an object"), 0);
-    const sessionId = readId(message.session_id);
-    const transaction = typeof message.transaction === "string" ? message.transaction : undefined;
-    const verb = typeof message.janus === "string" ? message.janus.toLowerCase() : "";
+    const { sessionId, handleId, transaction, verb } = readEnvelope(message);
     this.core.observer.request("admin", transport, verb || "(none)");
     try {
-      validateFields(
-        message,
-        [
-          { name: "transaction", kind: "string", required: true },
-          { name: "janus", kind: "string", required: true },
-        ],
-        false,
-      );
-      return this.dispatch(message, verb, sessionId, transaction!);
+      validateEnvelope(message);
+      return this.dispatch(message, verb, sessionId, handleId, transaction!);
     } catch (err) {
       if (err instanceof JanusError) return this.fail(err, sessionId, transaction);
       this.core.log.error({ err, verb }, "unexpected error while handling an admin request");
@@ -66,9 +58,14 @@ export class AdminApi {
     ) as unknown as JsonObject;
   }
 
-  private dispatch(msg: JsonObject, verb: string, sessionId: number, transaction: string): JsonObject {
+  private dispatch(
+    msg: JsonObject,
+    verb: string,
+    sessionId: number,
+    handleId: number,
+    transaction: string,
+  ): JsonObject {
     const core = this.core;
-    const handleId = readId(msg.handle_id);
     if (sessionId === 0 && handleId === 0) {
       if (verb === "info") return this.serverInfo.build(transaction);
       if (verb === "ping") return { janus: "pong", transaction };

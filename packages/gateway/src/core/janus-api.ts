@@ -6,7 +6,9 @@ import {
   JanusErrorCode,
   type Jsep,
   type JsonObject,
+  readEnvelope,
   readId,
+  validateEnvelope,
   validateFields,
 } from "@callgate/protocol";
 import type { GatewayCore } from "./gateway-core.js";
@@ -35,21 +37,10 @@ export class JanusApi {
         undefined,
       );
     }
-    const sessionId = readId(message.session_id);
-    const handleId = readId(message.handle_id);
-    const transaction = typeof message.transaction === "string" ? message.transaction : undefined;
-    const verb = typeof message.janus === "string" ? message.janus.toLowerCase() : "";
+    const { sessionId, handleId, transaction, verb } = readEnvelope(message);
     this.core.observer.request("janus", conn.transport, verb || "(none)");
     try {
-      validateFields(
-        message,
-        [
-          { name: "transaction", kind: "string", required: true },
-          { name: "janus", kind: "string", required: true },
-          { name: "id", kind: "positive integer" },
-        ],
-        false,
-      );
+      validateEnvelope(message, [{ name: "id", kind: "positive integer" }]);
       return this.dispatch(message, verb, sessionId, handleId, transaction!, conn);
     } catch (err) {
       if (err instanceof JanusError) return this.fail(conn, err, sessionId, transaction);

@@ -1,39 +1,9 @@
+import { ADMIN_VERBS, JANUS_VERBS } from "@callgate/protocol";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { CoreObserver } from "../core/observer.js";
 
 /** Verbs kept as label values; anything else a client sends is counted as "other" (bounded cardinality). */
-const knownVerbs = new Set([
-  "info",
-  "ping",
-  "create",
-  "attach",
-  "detach",
-  "destroy",
-  "keepalive",
-  "message",
-  "trickle",
-  "hangup",
-  "claim",
-  "get_status",
-  "set_session_timeout",
-  "set_log_level",
-  "set_no_media_timer",
-  "set_slowlink_threshold",
-  "accept_new_sessions",
-  "list_sessions",
-  "list_handles",
-  "handle_info",
-  "destroy_session",
-  "detach_handle",
-  "hangup_webrtc",
-  "add_token",
-  "allow_token",
-  "disallow_token",
-  "list_tokens",
-  "remove_token",
-  "(none)",
-  "(unparsable)",
-]);
+const knownVerbs = new Set<string>([...JANUS_VERBS, ...ADMIN_VERBS, "(none)", "(unparsable)"]);
 
 export interface GaugeSources {
   sessions(): number;

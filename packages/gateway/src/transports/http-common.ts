@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isJsonObject, type JsonObject } from "@callgate/protocol";
+import { isJsonObject, JanusErrorCode, type JsonObject } from "@callgate/protocol";
+import { applyCors, type CorsSettings, corsAllowed } from "./cors.js";
+import { parseJson } from "./json-codec.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
 
 /** Components of `pathname` below `base` (`/janus/1/2` → ["1","2"]), or undefined when not under it. */
@@ -62,4 +64,69 @@ export async function readJsonBody(
     }
     throw err;
   }
+}
+
+/**
+ * What /janus and /admin do first: CORS headers, enforce_cors, preflights, and paths deeper than
+ * <session>/<handle>. Returns true when it has answered the request.
+ */
+export function answeredBeforeBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  parts: string[],
+  cors: CorsSettings,
+): boolean {
+  applyCors(req, res, cors);
+  if (!corsAllowed(req, cors)) {
+    sendEmpty(res, 403);
+    return true;
+  }
+  if (req.method === "OPTIONS") {
+    sendEmpty(res, 200);
+    return true;
+  }
+  if (parts.length > 2) {
+    sendEmpty(res, 404);
+    return true;
+  }
+  return false;
+}
+
+export type ParseErrorReply = (code: JanusErrorCode, reason: string) => JsonObject;
+
+/**
+ * Reads a request body as a Janus request with the path's ids merged in. Problems (too large,
+ * empty, not JSON, conflicting ids) are answered here in Janus's words; then it returns undefined.
+ */
+export async function readRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  parts: string[],
+  options: { maxBodyBytes: number; encode: (value: unknown) => string },
+  parseError: ParseErrorReply,
+): Promise<unknown | undefined> {
+  const body = await readJsonBody(req, res, options.maxBodyBytes);
+  if (body === undefined) return undefined;
+  if (body.kind === "empty") {
+    sendJson(res, options.encode, parseError(JanusErrorCode.INVALID_JSON, "Request payload missing"));
+    return undefined;
+  }
+  const parsed = parseJson(body.text);
+  if (!parsed.ok) {
+    sendJson(
+      res,
+      options.encode,
+      parseError(
+        JanusErrorCode.INVALID_JSON,
+        `JSON error: on line ${parsed.error.line}: ${parsed.error.text}`,
+      ),
+    );
+    return undefined;
+  }
+  const merged = mergePathIds(parsed.value, parts);
+  if ("conflict" in merged) {
+    sendJson(res, options.encode, parseError(JanusErrorCode.INVALID_REQUEST_PATH, merged.conflict));
+    return undefined;
+  }
+  return merged.message;
 }

@@ -3,10 +3,9 @@ import { JanusErrorCode, type JsonObject } from "@callgate/protocol";
 import type { Logger } from "pino";
 import type { JanusApi } from "../core/janus-api.js";
 import { ServerInfo } from "../core/server-info.js";
-import { applyCors, type CorsSettings, corsAllowed } from "./cors.js";
-import { mergePathIds, readJsonBody, sendEmpty, sendJson, splitPath } from "./http-common.js";
+import type { CorsSettings } from "./cors.js";
+import { answeredBeforeBody, readRequest, sendEmpty, sendJson, splitPath } from "./http-common.js";
 import type { HttpEventQueues } from "./http-event-queues.js";
-import { parseJson } from "./json-codec.js";
 
 export interface HttpJanusOptions {
   basePath: string;
@@ -35,20 +34,10 @@ export class HttpJanusTransport {
     const url = new URL(req.url ?? "/", "http://gateway");
     const parts = splitPath(url.pathname, this.options.basePath);
     if (parts === undefined) return false;
-    applyCors(req, res, this.options.cors);
-    if (!corsAllowed(req, this.options.cors)) {
-      sendEmpty(res, 403);
-      return true;
-    }
+    if (answeredBeforeBody(req, res, parts, this.options.cors)) return true;
     const encode = this.options.encode;
-    if (req.method === "OPTIONS") {
-      sendEmpty(res, 200);
-      return true;
-    }
-    if (parts.length > 2) {
-      sendEmpty(res, 404);
-      return true;
-    }
+    const parseError = (code: JanusErrorCode, reason: string) =>
+      this.api.parseError(this.queues, code, reason);
     if (parts[0] === "info" && parts.length === 1) {
       if (req.method === "GET")
         sendJson(
@@ -60,51 +49,23 @@ export class HttpJanusTransport {
       return true;
     }
     if (req.method === "GET") {
-      this.longPoll(req, res, url, parts);
+      this.longPoll(res, url, parts);
       return true;
     }
     if (req.method !== "POST") {
       sendJson(
         res,
         encode,
-        this.api.parseError(
-          this.queues,
-          JanusErrorCode.TRANSPORT_SPECIFIC,
-          `Unsupported method ${req.method ?? ""}`,
-        ),
+        parseError(JanusErrorCode.TRANSPORT_SPECIFIC, `Unsupported method ${req.method ?? ""}`),
       );
       return true;
     }
-    const body = await readJsonBody(req, res, this.options.maxBodyBytes);
-    if (body === undefined) return true;
-    if (body.kind === "empty") {
-      sendJson(
-        res,
-        encode,
-        this.api.parseError(this.queues, JanusErrorCode.INVALID_JSON, "Request payload missing"),
-      );
-      return true;
-    }
-    const parsed = parseJson(body.text);
-    if (!parsed.ok) {
-      const reason = `JSON error: on line ${parsed.error.line}: ${parsed.error.text}`;
-      sendJson(res, encode, this.api.parseError(this.queues, JanusErrorCode.INVALID_JSON, reason));
-      return true;
-    }
-    const merged = mergePathIds(parsed.value, parts);
-    if ("conflict" in merged) {
-      sendJson(
-        res,
-        encode,
-        this.api.parseError(this.queues, JanusErrorCode.INVALID_REQUEST_PATH, merged.conflict),
-      );
-      return true;
-    }
-    sendJson(res, encode, this.api.handle(merged.message, this.queues));
+    const message = await readRequest(req, res, parts, this.options, parseError);
+    if (message !== undefined) sendJson(res, encode, this.api.handle(message, this.queues));
     return true;
   }
 
-  private longPoll(_req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
+  private longPoll(res: ServerResponse, url: URL, parts: string[]): void {
     const sessionId = Number(parts[0]);
     if (parts.length === 0 || !Number.isSafeInteger(sessionId) || sessionId < 1) {
       sendEmpty(res, 404);

@@ -169,15 +169,8 @@ export class VideoCallPlugin implements Plugin {
     const result: JsonObject = { event: "hangup" };
     if (session.username !== undefined) result.username = session.username;
     result.reason = "Explicit hangup";
-    if (peer) {
-      const reason = typeof body.reason === "string" ? body.reason : "We did the hangup";
-      const event: JsonObject = { event: "hangup" };
-      if (session.username !== undefined) event.username = session.username;
-      event.reason = reason;
-      peer.handle.pushEvent(undefined, { videocall: "event", result: event });
-      peer.resetCall();
-      peer.handle.closePeerConnection();
-    }
+    if (peer)
+      this.tellPeer(session, peer, typeof body.reason === "string" ? body.reason : "We did the hangup");
     session.resetCall();
     session.handle.closePeerConnection();
     return { data: result };
@@ -187,7 +180,11 @@ export class VideoCallPlugin implements Plugin {
   private hangupPeer(session: VideoCallSession, reason: string): void {
     const peer = session.peer;
     session.resetCall();
-    if (!peer) return;
+    if (peer) this.tellPeer(session, peer, reason);
+  }
+
+  /** The peer hears `hangup` (no transaction: it did not ask), its call state resets, its PeerConnection closes. */
+  private tellPeer(session: VideoCallSession, peer: VideoCallSession, reason: string): void {
     const event: JsonObject = { event: "hangup" };
     if (session.username !== undefined) event.username = session.username;
     event.reason = reason;
