@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { isIP } from "node:net";
 import type { Logger } from "pino";
 import type { GatewaySettings, ListenerSettings } from "./config/settings.js";
 import { AdminApi } from "./core/admin-api.js";
@@ -8,6 +9,7 @@ import { Authenticator } from "./core/auth/authenticator.js";
 import { GatewayCore } from "./core/gateway-core.js";
 import { JanusApi } from "./core/janus-api.js";
 import { ServerInfo } from "./core/server-info.js";
+import { WeriftEngine } from "./media/werift/werift-engine.js";
 import { GatewayMetrics } from "./observability/metrics.js";
 import { loadPlugins } from "./plugins/registry.js";
 import { type AdminSecret, resolveAdminSecret } from "./secrets.js";
@@ -67,6 +69,26 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     webSocketConnections: () => wsTransports.reduce((n, t) => n + t.connections, 0),
     tokens: () => auth.tokens.size,
   });
+  // Addresses in ice_enforce_list are gathered on even when werift would skip them (loopback);
+  // no STUN/TURN server is used unless configured: nothing leaves the machine by default.
+  const media = new WeriftEngine({
+    additionalHostAddresses: [...settings.nat.iceEnforceList.filter((a) => isIP(a) !== 0)],
+    portRange: settings.media.rtpPortRange,
+    iceServers: [
+      ...(settings.nat.stunServer
+        ? [{ urls: `stun:${settings.nat.stunServer}:${settings.nat.stunPort}` }]
+        : []),
+      ...(settings.nat.turnServer && settings.nat.turnUser
+        ? [
+            {
+              urls: `turn:${settings.nat.turnServer}:${settings.nat.turnPort}?transport=${settings.nat.turnType}`,
+              username: settings.nat.turnUser,
+              credential: settings.nat.turnPwd ?? "",
+            },
+          ]
+        : []),
+    ],
+  });
   const core: GatewayCore = new GatewayCore(
     {
       serverName: settings.general.serverName,
@@ -83,6 +105,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     auth,
     log,
     metrics,
+    media,
   );
   const disabled = settings.transports.disabled;
   const httpOn = transportEnabled(disabled, HTTP_TRANSPORT, "libjanus_http.so");

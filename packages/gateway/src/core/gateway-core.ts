@@ -1,13 +1,15 @@
 import type { Jsep, JsonObject } from "@callgate/protocol";
 import { envelope, JanusError, JanusErrorCode } from "@callgate/protocol";
 import type { Logger } from "pino";
+import type { MediaEngine, MediaKind, MediaPeer, RemoteCandidate } from "../media/media-peer.js";
 import type { Plugin, PluginHandle } from "../plugins/plugin.js";
 import type { Authenticator } from "./auth/authenticator.js";
-import { Handle } from "./handle.js";
+import { Handle, isEndOfCandidates } from "./handle.js";
 import { randomId } from "./ids.js";
 import { type CoreObserver, silentObserver } from "./observer.js";
 import { Session } from "./session.js";
 import type { TransportConnection } from "./transport-connection.js";
+import { checkCandidate } from "./trickle-candidate.js";
 
 export interface CoreSettings {
   serverName: string;
@@ -41,6 +43,8 @@ export class GatewayCore {
     readonly auth: Authenticator,
     readonly log: Logger,
     readonly observer: CoreObserver = silentObserver,
+    /** WebRTC media; without it a jsep is refused (signalling-only gateway). */
+    readonly media?: MediaEngine,
   ) {}
 
   start(): void {
@@ -136,19 +140,104 @@ export class GatewayCore {
     }
   }
 
-  /** Hands a plugin message to the plugin, after the core's own jsep checks. */
-  message(handle: Handle, transaction: string, body: JsonObject, jsep: Jsep | undefined) {
+  /** Hands a plugin message to the plugin, after the core's own jsep checks and PeerConnection set-up. */
+  message(session: Session, handle: Handle, transaction: string, body: JsonObject, jsep: Jsep | undefined) {
     if (jsep) {
-      // The media layer (ICE, DTLS-SRTP, RTP relay) plugs in here; until it is present a
-      // jsep cannot be honoured, and saying so beats pretending a PeerConnection exists.
-      throw new JanusError(JanusErrorCode.UNKNOWN, "WebRTC media is not available on this gateway");
+      if (!this.media)
+        throw new JanusError(JanusErrorCode.UNKNOWN, "WebRTC media is not available on this gateway");
+      if (!/^v=0/m.test(jsep.sdp))
+        throw new JanusError(JanusErrorCode.JSEP_INVALID_SDP, "Error parsing SDP (no v= line)");
+      if (jsep.type === "answer") {
+        const peer = handle.peer;
+        if (!peer?.awaitingAnswer)
+          throw new JanusError(JanusErrorCode.UNEXPECTED_ANSWER, "Unexpected ANSWER (did we offer?)");
+        handle.pendingAnswer = peer.acceptAnswer(jsep.sdp).then(() => this.flushCandidates(handle, peer));
+        handle.pendingAnswer.catch((err: Error) => {
+          this.log.info({ handle: handle.id, err: err.message }, "remote answer refused");
+          peer.close("Error processing SDP");
+        });
+        return handle.pluginSession.handleMessage(transaction, body, jsep);
+      }
+      if (handle.peer && !handle.peer.closed) {
+        // Renegotiation is not supported yet: start over with a fresh PeerConnection.
+        handle.peer.close("Renegotiation");
+      }
+      this.createPeer(session, handle);
+      handle.pendingOffer = jsep.sdp;
     }
-    return handle.pluginSession.handleMessage(transaction, body, undefined);
+    return handle.pluginSession.handleMessage(transaction, body, jsep);
   }
 
-  /** Janus API `hangup`: closes the handle's PeerConnection, if any. */
-  hangupMedia(_handle: Handle, _reason: string): void {
-    // No PeerConnection can exist without the media layer: nothing to tear down.
+  /** Janus API `hangup` (and plugins' close_pc): closes the handle's PeerConnection, if any. */
+  hangupMedia(handle: Handle, reason: string): void {
+    handle.peer?.close(reason);
+  }
+
+  /** A trickled candidate: straight to the PeerConnection once negotiated, else queued as Janus does. */
+  trickle(handle: Handle, candidate: unknown): void {
+    if (handle.peer && handle.negotiated) {
+      const checked = checkCandidate(candidate, true);
+      if (checked?.candidate) handle.peer.addRemoteCandidate(checked as RemoteCandidate).catch(() => {});
+      if (isEndOfCandidates(candidate)) handle.remoteTrickleDone = true;
+      return;
+    }
+    handle.queueCandidate(candidate, Date.now());
+  }
+
+  private createPeer(session: Session, handle: Handle): void {
+    const sender = handle.id;
+    handle.negotiated = false;
+    const peer = this.media!.createPeer({
+      noMediaTimer: this.settings.noMediaTimer,
+      events: {
+        connected: () => session.notify(envelope("webrtcup", session.id, undefined, { sender })),
+        media: (mid, type, receiving) =>
+          session.notify(envelope("media", session.id, undefined, { sender, mid, type, receiving })),
+        rtp: (kind, packet) => handle.pluginSession.incomingRtp?.(kind, packet),
+        keyframeRequest: (kind) => handle.pluginSession.keyframeRequested?.(kind),
+        closed: (reason) => {
+          if (handle.peer === peer) handle.peer = undefined;
+          if (handle.detaching || session.destroyed) return;
+          session.notify(envelope("hangup", session.id, undefined, { sender, reason }));
+          handle.pluginSession.mediaHungUp();
+        },
+      },
+    });
+    handle.peer = peer;
+  }
+
+  /** Answers the pending offer, then feeds the peer the candidates that arrived before it. */
+  private async answerOffer(handle: Handle): Promise<Jsep> {
+    const peer = handle.peer;
+    const offer = handle.pendingOffer;
+    if (!peer || offer === undefined)
+      throw new JanusError(JanusErrorCode.WEBRTC_STATE, "Invalid PeerConnection");
+    handle.pendingOffer = undefined;
+    const sdp = await peer.answer(offer);
+    await this.flushCandidates(handle, peer);
+    return { type: "answer", sdp };
+  }
+
+  /** An offer from the gateway to the handle's user, on a new PeerConnection (VideoCall's callee leg). */
+  private async makeOffer(session: Session, handle: Handle, kinds: MediaKind[]): Promise<Jsep> {
+    if (!this.media)
+      throw new JanusError(JanusErrorCode.UNKNOWN, "WebRTC media is not available on this gateway");
+    if (handle.peer && !handle.peer.closed) handle.peer.close("Renegotiation");
+    this.createPeer(session, handle);
+    const sdp = await handle.peer!.offer(kinds);
+    return { type: "offer", sdp };
+  }
+
+  /** Once negotiated, the candidates that arrived early go to the PeerConnection (those within candidates_timeout). */
+  private async flushCandidates(handle: Handle, peer: MediaPeer): Promise<void> {
+    handle.negotiated = true;
+    const maxAge = this.settings.candidatesTimeout * 1000;
+    const now = Date.now();
+    for (const queued of handle.pendingCandidates.splice(0)) {
+      if (now - queued.receivedAt > maxAge) continue;
+      const checked = checkCandidate(queued.candidate, false);
+      if (checked?.candidate) await peer.addRemoteCandidate(checked as RemoteCandidate);
+    }
   }
 
   sessionTimeoutOf(session: Session): number {
@@ -175,6 +264,7 @@ export class GatewayCore {
     handle.detaching = true;
     session.handles.delete(handle.id);
     this.handles.delete(handle.id);
+    handle.peer?.close("Detach");
     try {
       handle.pluginSession.destroy();
     } catch (err) {
@@ -200,6 +290,12 @@ export class GatewayCore {
         setImmediate(() => session.notify(event));
       },
       closePeerConnection: () => this.hangupMedia(handle, "Close PC"),
+      answerOffer: () => this.answerOffer(handle),
+      makeOffer: (kinds) => this.makeOffer(session, handle, kinds),
+      offeredKinds: () => mediaKindsOf(handle.pendingOffer ?? ""),
+      sendRtp: (kind, packet) => handle.peer?.sendRtp(kind, packet),
+      requestKeyframe: (kind) => handle.peer?.requestKeyframe(kind),
+      capBitrate: (bps) => handle.peer?.capBitrate(bps),
     };
   }
 
@@ -218,4 +314,14 @@ export class GatewayCore {
     set.delete(id);
     if (set.size === 0) this.ownedBy.delete(conn);
   }
+}
+
+/** The audio and video m-lines of an SDP, in order, without duplicates (BUNDLE carries one of each). */
+export function mediaKindsOf(sdp: string): MediaKind[] {
+  const kinds: MediaKind[] = [];
+  for (const match of sdp.matchAll(/^m=(audio|video) [1-9]/gm)) {
+    const kind = match[1] as MediaKind;
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
 }

@@ -1,4 +1,5 @@
 import { isJsonObject } from "@callgate/protocol";
+import type { MediaPeer } from "../media/media-peer.js";
 import type { Plugin, PluginSession } from "../plugins/plugin.js";
 
 /** A queued remote candidate (as the client sent it), kept until the handle's PeerConnection can use it. */
@@ -17,6 +18,14 @@ export class Handle {
   readonly pendingCandidates: QueuedCandidate[] = [];
   remoteTrickleDone = false;
   detaching = false;
+  /** The handle's PeerConnection, once an offer arrived. */
+  peer: MediaPeer | undefined;
+  /** The remote offer waiting for the plugin's answer. */
+  pendingOffer: string | undefined;
+  /** True once offer and answer are both done: trickled candidates then go straight to the peer. */
+  negotiated = false;
+  /** The remote answer being applied to our offer, if any. */
+  pendingAnswer: Promise<void> | undefined;
 
   constructor(
     readonly id: number,

@@ -185,7 +185,7 @@ export class JanusApi {
   private message(session: Session, handle: Handle, msg: JsonObject, transaction: string): JsonObject {
     validateFields(msg, [{ name: "body", kind: "object", required: true }]);
     const jsep = msg.jsep === undefined || msg.jsep === null ? undefined : checkJsep(msg.jsep);
-    const result = this.core.message(handle, transaction, msg.body as JsonObject, jsep);
+    const result = this.core.message(session, handle, transaction, msg.body as JsonObject, jsep);
     if (result.kind === "ack") {
       const reply = envelope("ack", session.id, transaction);
       if (result.hint) reply.hint = result.hint;
@@ -212,9 +212,8 @@ export class JanusApi {
     }
     if (hasOne && hasMany)
       throw new JanusError(JanusErrorCode.INVALID_JSON, "Can't have both candidate and candidates");
-    const now = Date.now();
     const list = hasMany ? (Array.isArray(msg.candidates) ? msg.candidates : []) : [msg.candidate];
-    for (const value of list) handle.queueCandidate(value, now);
+    for (const value of list) this.core.trickle(handle, value);
   }
 }
 

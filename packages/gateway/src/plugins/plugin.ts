@@ -1,4 +1,5 @@
 import type { Jsep, JsonObject } from "@callgate/protocol";
+import type { MediaKind } from "../media/media-peer.js";
 
 /**
  * The contract between the core and a plugin, one folder per plugin. A plugin sees handles
@@ -22,6 +23,18 @@ export interface PluginHandle {
   pushEvent(transaction: string | undefined, data: JsonObject, jsep?: Jsep): void;
   /** Tears the handle's PeerConnection down (Janus's close_pc); a no-op when there is none. */
   closePeerConnection(): void;
+  /** The gateway's answer to the offer this handle's last message carried (ICE/DTLS included). */
+  answerOffer(): Promise<Jsep>;
+  /** A fresh offer from the gateway to this handle's user for these kinds (VideoCall's callee leg). */
+  makeOffer(kinds: MediaKind[]): Promise<Jsep>;
+  /** The media kinds of the offer this handle's last message carried. */
+  offeredKinds(): MediaKind[];
+  /** Sends an RTP packet to this handle's peer on the m-line of that kind. */
+  sendRtp(kind: MediaKind, packet: Buffer): void;
+  /** Asks this handle's peer for a keyframe (PLI). */
+  requestKeyframe(kind: MediaKind): void;
+  /** Caps what this handle's peer sends (REMB), in bits per second. */
+  capBitrate(bitsPerSecond: number): void;
 }
 
 /** Janus's JANUS_PLUGIN_OK (synchronous success) or JANUS_PLUGIN_OK_WAIT (ack now, event later). */
@@ -32,6 +45,10 @@ export interface PluginSession {
   handleMessage(transaction: string, body: JsonObject, jsep: Jsep | undefined): MessageResult;
   /** The handle's PeerConnection went away (hangup, ICE/DTLS failure, close). */
   mediaHungUp(): void;
+  /** An RTP packet from this handle's peer. */
+  incomingRtp?(kind: MediaKind, packet: Buffer): void;
+  /** This handle's peer asked for a keyframe of what it receives. */
+  keyframeRequested?(kind: MediaKind): void;
   /** The handle is being detached or its session destroyed. */
   destroy(): void;
   /** The `plugin_specific` part of the admin API's handle_info. */

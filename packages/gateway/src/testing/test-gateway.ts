@@ -76,26 +76,43 @@ export async function startTestGateway(
   return t;
 }
 
-/** Waits for the next event on a connection that matches `predicate`. */
+type Waiter = { predicate: (m: JsonObject) => boolean; resolve: (m: JsonObject) => void };
+const waiters = new WeakMap<JanusWebSocketConnection, Waiter[]>();
+
+/**
+ * Waits for the next event on a connection that matches `predicate`. Several waits may be
+ * pending at once; each event goes to the first pending wait it matches, else to `onEvent`.
+ */
 export function nextEvent(
   conn: JanusWebSocketConnection,
   predicate: (m: JsonObject) => boolean = () => true,
   timeoutMs = 5000,
 ): Promise<JsonObject> {
+  let list = waiters.get(conn);
+  if (!list) {
+    const pending: Waiter[] = [];
+    list = pending;
+    waiters.set(conn, pending);
+    const fallback = conn.onEvent;
+    conn.onEvent = (m) => {
+      const i = pending.findIndex((w) => w.predicate(m));
+      if (i >= 0) pending.splice(i, 1)[0]!.resolve(m);
+      else fallback(m);
+    };
+  }
+  const pending = list;
   return new Promise((resolve, reject) => {
-    const previous = conn.onEvent;
+    const waiter: Waiter = {
+      predicate,
+      resolve: (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      },
+    };
     const timer = setTimeout(() => {
-      conn.onEvent = previous;
+      pending.splice(pending.indexOf(waiter), 1);
       reject(new Error("no matching event"));
     }, timeoutMs);
-    conn.onEvent = (m) => {
-      if (predicate(m)) {
-        clearTimeout(timer);
-        conn.onEvent = previous;
-        resolve(m);
-      } else {
-        previous(m);
-      }
-    };
+    pending.push(waiter);
   });
 }

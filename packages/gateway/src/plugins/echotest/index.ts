@@ -54,6 +54,11 @@ export class EchoTestPlugin implements Plugin {
     const state: EchoState = { audio: true, video: true, bitrate: 0, substream: 2, temporal: 2 };
     return {
       handleMessage: (transaction, body, jsep) => this.handleMessage(handle, state, transaction, body, jsep),
+      incomingRtp: (kind, packet) => {
+        if (kind === "audio" ? state.audio : state.video) handle.sendRtp(kind, packet);
+      },
+      // The user's own receiver wants a keyframe: ask the user's own sender.
+      keyframeRequested: (kind) => handle.requestKeyframe(kind),
       mediaHungUp: () => {
         handle.pushEvent(undefined, { echotest: "event", result: "done" });
         Object.assign(state, { audio: true, video: true, bitrate: 0 });
@@ -86,12 +91,28 @@ export class EchoTestPlugin implements Plugin {
       const recognised = settable.some((rule) => body[rule.name] !== undefined);
       if (!recognised && !jsep)
         throw new PluginError(E.INVALID_ELEMENT, "Message error: no supported attributes found");
+      const videoBack = typeof body.video === "boolean" && body.video && !state.video;
       if (typeof body.audio === "boolean") state.audio = body.audio;
       if (typeof body.video === "boolean") state.video = body.video;
       if (typeof body.bitrate === "number") state.bitrate = body.bitrate;
       if (typeof body.substream === "number") state.substream = body.substream;
       if (typeof body.temporal === "number") state.temporal = body.temporal;
-      handle.pushEvent(transaction, { echotest: "event", result: "ok" });
+      // As Janus: a cap is sent as REMB at once (0 means no cap: 10 Mbps), and video coming back starts with a keyframe.
+      if (typeof body.bitrate === "number") handle.capBitrate(body.bitrate > 0 ? body.bitrate : 10_000_000);
+      if (videoBack) handle.requestKeyframe("video");
+      if (jsep) {
+        handle.answerOffer().then(
+          (answer) => handle.pushEvent(transaction, { echotest: "event", result: "ok" }, answer),
+          (err: Error) =>
+            handle.pushEvent(transaction, {
+              echotest: "event",
+              error_code: E.INVALID_SDP,
+              error: `Error parsing offer: ${err.message}`,
+            }),
+        );
+      } else {
+        handle.pushEvent(transaction, { echotest: "event", result: "ok" });
+      }
     } catch (err) {
       if (!(err instanceof PluginError)) throw err;
       handle.pushEvent(transaction, { echotest: "event", error_code: err.code, error: err.message });

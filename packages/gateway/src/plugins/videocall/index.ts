@@ -36,6 +36,14 @@ export class VideoCallPlugin implements Plugin {
     return {
       handleMessage: (transaction, body, jsep) => this.handleMessage(session, transaction, body, jsep),
       mediaHungUp: () => this.hangupPeer(session, "Remote WebRTC hangup"),
+      // The relay: what one leg sends goes to the other, unless this side muted that medium.
+      incomingRtp: (kind, packet) => {
+        const peer = session.peer;
+        if (!peer || !session.connected) return;
+        if (kind === "audio" ? session.audioActive : session.videoActive) peer.handle.sendRtp(kind, packet);
+      },
+      // The peer's receiver wants a keyframe of what this side receives: ask the other leg's sender.
+      keyframeRequested: (kind) => session.peer?.handle.requestKeyframe(kind),
       destroy: () => {
         this.hangupPeer(session, "Remote WebRTC hangup");
         if (session.username !== undefined && this.users.get(session.username) === session) {
@@ -125,16 +133,54 @@ export class VideoCallPlugin implements Plugin {
       session.handle.closePeerConnection();
       return { data: { event: "hangup", username: session.username!, reason: "User busy" } };
     }
-    if (!jsep) throw new PluginError(E.MISSING_SDP, "Missing SDP");
-    // Reaching here needs a caller offer, which only the media layer can turn into the callee's offer.
-    throw new PluginError(E.INVALID_SDP, "Error parsing offer: no media layer");
+    if (jsep?.type !== "offer") throw new PluginError(E.MISSING_SDP, "Missing SDP");
+    const callee = peer!;
+    session.incall = true;
+    session.peer = callee;
+    callee.incall = true;
+    callee.peer = session;
+    // The callee gets an offer of the gateway's own for its leg, with the media the caller offered.
+    const kinds = session.handle.offeredKinds();
+    callee.handle.makeOffer(kinds).then(
+      (offer) =>
+        callee.handle.pushEvent(
+          undefined,
+          { videocall: "event", result: { event: "incomingcall", username: session.username! } },
+          offer,
+        ),
+      (err: Error) => {
+        this.hangupPeer(session, `Error preparing the call: ${err.message}`);
+        session.handle.closePeerConnection();
+      },
+    );
+    return { data: { event: "calling" } };
   }
 
   private accept(session: VideoCallSession, jsep: Jsep | undefined): Outcome {
-    if (!session.peer || session.incall === false)
-      throw new PluginError(E.NO_CALL, "No incoming call to accept");
-    if (!jsep) throw new PluginError(E.MISSING_SDP, "Missing SDP");
-    throw new PluginError(E.INVALID_SDP, "Error parsing answer: no media layer");
+    const caller = session.peer;
+    if (!caller || !session.incall) throw new PluginError(E.NO_CALL, "No incoming call to accept");
+    if (jsep?.type !== "answer") throw new PluginError(E.MISSING_SDP, "Missing SDP");
+    // The caller's offer is answered now, so its media starts when the callee's does.
+    caller.handle.answerOffer().then(
+      (answer) => {
+        session.connected = true;
+        caller.connected = true;
+        caller.handle.pushEvent(
+          undefined,
+          { videocall: "event", result: { event: "accepted", username: session.username! } },
+          answer,
+        );
+      },
+      (err: Error) => {
+        caller.handle.pushEvent(undefined, {
+          videocall: "event",
+          error_code: E.INVALID_SDP,
+          error: `Error parsing offer: ${err.message}`,
+        });
+        this.hangupPeer(session, "Remote WebRTC hangup");
+      },
+    );
+    return { data: { event: "accepted" } };
   }
 
   private set(session: VideoCallSession, body: JsonObject): Outcome {
@@ -158,9 +204,16 @@ export class VideoCallPlugin implements Plugin {
       if (typeof v === "number" && v > 2)
         throw new PluginError(E.INVALID_ELEMENT, `Invalid value (${layer} should be 0, 1 or 2)`);
     }
+    const videoBack = body.video === true && !session.videoActive;
     if (typeof body.audio === "boolean") session.audioActive = body.audio;
     if (typeof body.video === "boolean") session.videoActive = body.video;
-    if (typeof body.bitrate === "number") session.bitrate = body.bitrate;
+    if (typeof body.bitrate === "number") {
+      session.bitrate = body.bitrate;
+      // As Janus: a REMB to this side's sender at once (0 = no cap, sent as 10 Mbps).
+      session.handle.capBitrate(body.bitrate > 0 ? body.bitrate : 10_000_000);
+    }
+    // Video relayed again starts with a keyframe, so the other side does not wait for one.
+    if (videoBack) session.handle.requestKeyframe("video");
     return { data: { event: "set" } };
   }
 

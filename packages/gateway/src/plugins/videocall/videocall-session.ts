@@ -6,6 +6,8 @@ export class VideoCallSession {
   username: string | undefined;
   peer: VideoCallSession | undefined;
   incall = false;
+  /** Both legs answered: media may be relayed. */
+  connected = false;
   audioActive = true;
   videoActive = true;
   /** Cap asked for with `set bitrate` (bps, 0 = none). */
@@ -21,6 +23,7 @@ export class VideoCallSession {
   resetCall(): void {
     this.peer = undefined;
     this.incall = false;
+    this.connected = false;
     this.audioActive = true;
     this.videoActive = true;
     this.bitrate = 0;

@@ -1,0 +1,56 @@
+/**
+ * The media boundary: what the core and the plugins know of a PeerConnection. The engine behind
+ * it (werift today) can be swapped, or given a faster path, without touching plugins.
+ */
+export type MediaKind = "audio" | "video";
+
+export interface RemoteCandidate {
+  candidate: string;
+  sdpMid?: string;
+  sdpMLineIndex?: number;
+}
+
+export interface MediaPeerEvents {
+  /** ICE and DTLS are up: SRTP can flow (Janus's `webrtcup`). */
+  connected(): void;
+  /** Media started (or stopped, after the no-media timer) arriving on an m-line. */
+  media(mid: string, kind: MediaKind, receiving: boolean): void;
+  /** An RTP packet arrived, already decrypted (the whole packet, header included). */
+  rtp(kind: MediaKind, packet: Buffer): void;
+  /** A keyframe request (PLI or FIR) arrived for what this peer receives from us. */
+  keyframeRequest(kind: MediaKind): void;
+  /** The PeerConnection is gone; `reason` is Janus's wording (e.g. "ICE failed", "DTLS alert"). */
+  closed(reason: string): void;
+}
+
+export interface MediaPeer {
+  /** Takes the remote offer and returns the local answer, with the local candidates in it (half-trickle). */
+  answer(offerSdp: string): Promise<string>;
+  /** Makes a local offer for these kinds (send and receive), candidates included. */
+  offer(kinds: MediaKind[]): Promise<string>;
+  /** Takes the remote answer to our offer. */
+  acceptAnswer(answerSdp: string): Promise<void>;
+  /** True while our offer waits for its answer. */
+  readonly awaitingAnswer: boolean;
+  addRemoteCandidate(candidate: RemoteCandidate | null): Promise<void>;
+  /** Sends an RTP packet on the m-line of this kind. */
+  sendRtp(kind: MediaKind, packet: Buffer): void;
+  /** Asks the remote sender of this kind for a keyframe. */
+  requestKeyframe(kind: MediaKind): void;
+  /** Caps what the remote sends us (REMB), in bits per second. */
+  capBitrate(bitsPerSecond: number): void;
+  close(reason: string): void;
+  readonly closed: boolean;
+}
+
+export interface MediaPeerOptions {
+  events: MediaPeerEvents;
+  /** Seconds without media on an m-line before `media(receiving=false)` (Janus's no_media_timer). */
+  noMediaTimer: number;
+}
+
+export interface MediaEngine {
+  createPeer(options: MediaPeerOptions): MediaPeer;
+  /** UDP ports a firewall must let through, for the start-up message. */
+  describePorts(): string;
+}

@@ -1,0 +1,216 @@
+import {
+  type PeerConfig,
+  ReceiverEstimatedMaxBitrate,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  type RTCRtpTransceiver,
+  RtcpPayloadSpecificFeedback,
+  type RtpPacket,
+} from "werift";
+import type { MediaKind, MediaPeer, MediaPeerOptions, RemoteCandidate } from "../media-peer.js";
+
+export interface WeriftSettings {
+  /** Extra host addresses to gather on (e.g. 127.0.0.1, which werift skips by default). */
+  additionalHostAddresses: string[];
+  portRange: [number, number] | undefined;
+  iceServers: Array<{ urls: string; username?: string; credential?: string }>;
+}
+
+/** What Callgate negotiates: Opus, and VP8 with the feedback a relay needs (no TWCC: see docs/media.md). */
+const codecs: Partial<PeerConfig["codecs"]> = {
+  audio: [
+    new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2, rtcpFeedback: [] }),
+  ],
+  video: [
+    new RTCRtpCodecParameters({
+      mimeType: "video/VP8",
+      clockRate: 90000,
+      rtcpFeedback: [
+        { type: "nack" },
+        { type: "nack", parameter: "pli" },
+        { type: "ccm", parameter: "fir" },
+        { type: "goog-remb" },
+      ],
+    }),
+  ],
+};
+
+/** How long local candidate gathering may take before the answer goes out anyway. */
+const GATHERING_TIMEOUT_MS = 5000;
+
+export class WeriftPeer implements MediaPeer {
+  private readonly pc: RTCPeerConnection;
+  private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
+  private readonly lastRtp = new Map<string, number>();
+  private readonly receiving = new Set<string>();
+  private noMediaTimer: NodeJS.Timeout | undefined;
+  private connected = false;
+  private done = false;
+
+  constructor(
+    settings: WeriftSettings,
+    private readonly options: MediaPeerOptions,
+  ) {
+    this.pc = new RTCPeerConnection({
+      iceServers: settings.iceServers,
+      iceAdditionalHostAddresses: settings.additionalHostAddresses,
+      icePortRange: settings.portRange,
+      codecs,
+      headerExtensions: { audio: [], video: [] },
+      bundlePolicy: "max-bundle",
+    });
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (state === "connected" && !this.connected) {
+        this.connected = true;
+        this.options.events.connected();
+        this.startNoMediaTimer();
+      } else if (state === "failed") {
+        this.close("ICE failed");
+      } else if (state === "closed" && !this.done) {
+        this.close("DTLS alert");
+      }
+    });
+    this.pc.onTransceiverAdded.subscribe((t) => this.watch(t));
+  }
+
+  get closed(): boolean {
+    return this.done;
+  }
+
+  async answer(offerSdp: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+    for (const t of this.pc.getTransceivers()) {
+      this.watch(t);
+      // Everything the browser sends comes back to it (EchoTest) or goes to its peer (VideoCall).
+      if (t.direction === "recvonly") t.setDirection("sendrecv");
+    }
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    await this.gathered();
+    return this.pc.localDescription!.sdp;
+  }
+
+  private offered = false;
+
+  get awaitingAnswer(): boolean {
+    return this.offered;
+  }
+
+  async offer(kinds: MediaKind[]): Promise<string> {
+    for (const kind of kinds) this.watch(this.pc.addTransceiver(kind, { direction: "sendrecv" }));
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.offered = true;
+    await this.gathered();
+    return this.pc.localDescription!.sdp;
+  }
+
+  async acceptAnswer(answerSdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: "answer", sdp: answerSdp });
+    this.offered = false;
+  }
+
+  async addRemoteCandidate(candidate: RemoteCandidate | null): Promise<void> {
+    if (this.done || !candidate) return;
+    await this.pc.addIceCandidate(candidate).catch(() => {});
+  }
+
+  sendRtp(kind: MediaKind, packet: Buffer): void {
+    if (!this.connected || this.done) return;
+    this.transceivers
+      .get(kind)
+      ?.sender.sendRtp(packet)
+      .catch(() => {});
+  }
+
+  requestKeyframe(kind: MediaKind): void {
+    const t = this.transceivers.get(kind);
+    const ssrc = t?.receiver.tracks[0]?.ssrc;
+    if (t && ssrc !== undefined) t.receiver.sendRtcpPLI(ssrc).catch(() => {});
+  }
+
+  capBitrate(bitsPerSecond: number): void {
+    const t = this.transceivers.get("video");
+    const ssrc = t?.receiver.tracks[0]?.ssrc;
+    if (!t || ssrc === undefined || !this.connected) return;
+    const remb = new RtcpPayloadSpecificFeedback({
+      feedback: new ReceiverEstimatedMaxBitrate({
+        senderSsrc: t.sender.ssrc,
+        mediaSsrc: 0,
+        brMantissa: 0,
+        brExp: 0,
+        ssrcNum: 1,
+        ssrcFeedbacks: [ssrc],
+        bitrate: BigInt(bitsPerSecond),
+      }),
+    });
+    t.dtlsTransport?.sendRtcp([remb]).catch(() => {});
+  }
+
+  close(reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.noMediaTimer) clearInterval(this.noMediaTimer);
+    this.pc.close().catch(() => {});
+    this.options.events.closed(reason);
+  }
+
+  private watched = new WeakSet<RTCRtpTransceiver>();
+
+  private watch(t: RTCRtpTransceiver): void {
+    if (this.watched.has(t)) return;
+    this.watched.add(t);
+    const kind = t.kind as MediaKind;
+    if (kind !== "audio" && kind !== "video") return;
+    this.transceivers.set(kind, t);
+    t.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.received(t, kind, rtp));
+    });
+    t.sender.onRtcp.subscribe((rtcp) => {
+      if (rtcp.type === RtcpPayloadSpecificFeedback.type) {
+        const name = (rtcp as RtcpPayloadSpecificFeedback).feedback.count;
+        // FMT 1 = PLI, 4 = FIR
+        if (name === 1 || name === 4) this.options.events.keyframeRequest(kind);
+      }
+    });
+  }
+
+  private received(t: RTCRtpTransceiver, kind: MediaKind, rtp: RtpPacket): void {
+    const mid = t.mid ?? kind;
+    this.lastRtp.set(mid, Date.now());
+    if (!this.receiving.has(mid)) {
+      this.receiving.add(mid);
+      this.options.events.media(mid, kind, true);
+    }
+    this.options.events.rtp(kind, rtp.serialize());
+  }
+
+  private startNoMediaTimer(): void {
+    const limitMs = this.options.noMediaTimer * 1000;
+    if (limitMs <= 0) return;
+    this.noMediaTimer = setInterval(() => {
+      const now = Date.now();
+      for (const t of this.transceivers.values()) {
+        const mid = t.mid ?? t.kind;
+        const last = this.lastRtp.get(mid);
+        if (last !== undefined && this.receiving.has(mid) && now - last >= limitMs) {
+          this.receiving.delete(mid);
+          this.options.events.media(mid, t.kind as MediaKind, false);
+        }
+      }
+    }, 500);
+    this.noMediaTimer.unref();
+  }
+
+  private gathered(): Promise<void> {
+    if (this.pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, GATHERING_TIMEOUT_MS);
+      this.pc.iceGatheringStateChange.subscribe((state) => {
+        if (state === "complete") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { expectSuccess, JanusSession } from "@callgate/client";
+import type { JsonObject } from "@callgate/protocol";
+import { nextEvent, startTestGateway, type TestGateway } from "../../testing/test-gateway.js";
+import { eventually, TestPeer, udpSockets } from "../../testing/werift-client.js";
+
+const TOKEN = "vc-token";
+
+function result(event: JsonObject): JsonObject | undefined {
+  return ((event.plugindata as JsonObject | undefined)?.data as JsonObject | undefined)?.result as
+    | JsonObject
+    | undefined;
+}
+
+/**
+ * A VideoCall between two werift peers through the gateway: the caller's offer, the gateway's own
+ * offer to the callee, the answers, webrtcup on both legs, media relayed both ways, `set video`
+ * honoured, and a hangup that reaches the other side. Runs in its own network namespace.
+ */
+describe("VideoCall media through the gateway", () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-vc-")), (s) => {
+      s.nat.iceEnforceList = ["127.0.0.1"];
+    });
+    expectSuccess(await gw.adminRequest({ janus: "add_token", token: TOKEN }));
+  });
+  after(() => gw.close());
+
+  it("calls, relays media both ways, mutes video, and hangs up", async () => {
+    const socketsBefore = udpSockets();
+    const connA = await gw.connect({ token: TOKEN });
+    const connB = await gw.connect({ token: TOKEN });
+    const sessionA = await JanusSession.create(connA, 0);
+    const sessionB = await JanusSession.create(connB, 0);
+    const alice = await sessionA.attach("janus.plugin.videocall");
+    const bob = await sessionB.attach("janus.plugin.videocall");
+    await alice.message({ request: "register", username: "alice" });
+    await bob.message({ request: "register", username: "bob" });
+
+    const caller = new TestPeer();
+    const callee = new TestPeer();
+    caller.addMedia();
+    const incoming = nextEvent(connB, (m) => result(m)?.event === "incomingcall", 10000);
+    const calling = await alice.message({ request: "call", username: "bob" }, await caller.offer());
+    assert.deepEqual(calling.data, { videocall: "event", result: { event: "calling" } });
+    const incomingCall = await incoming;
+    assert.equal(incomingCall.transaction, undefined, "events caused by the other side carry no transaction");
+    assert.deepEqual(result(incomingCall), { event: "incomingcall", username: "alice" });
+    const offerToBob = incomingCall.jsep as { type: string; sdp: string };
+    assert.equal(offerToBob.type, "offer");
+    assert.match(offerToBob.sdp, /m=audio[\s\S]*m=video/);
+
+    const acceptedByAlice = nextEvent(connA, (m) => result(m)?.event === "accepted", 10000);
+    const upA = nextEvent(connA, (m) => m.janus === "webrtcup", 10000);
+    const upB = nextEvent(connB, (m) => m.janus === "webrtcup", 10000);
+    const accepted = await bob.message({ request: "accept" }, await callee.answer(offerToBob));
+    assert.deepEqual(accepted.data, { videocall: "event", result: { event: "accepted" } });
+    const acceptedEvent = await acceptedByAlice;
+    assert.deepEqual(result(acceptedEvent), { event: "accepted", username: "bob" });
+    await caller.accept(acceptedEvent.jsep as { sdp: string });
+    await Promise.all([upA, upB]);
+
+    await Promise.all([
+      caller.send("video", "a2b", 30),
+      callee.send("video", "b2a", 30),
+      caller.send("audio", "a2b-audio", 30),
+    ]);
+    await eventually(
+      () => callee.received.video.length >= 10 && caller.received.video.length >= 10,
+      5000,
+      "video both ways",
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message}: callee got ${callee.received.video.length}, caller got ${caller.received.video.length}, callee audio ${callee.received.audio.length}`,
+      );
+    });
+    assert.ok(callee.received.video.every((p) => p.startsWith("a2b-")));
+    assert.ok(caller.received.video.every((p) => p.startsWith("b2a-")));
+    await eventually(() => callee.received.audio.length >= 10, 5000, "audio to the callee");
+
+    // alice stops sending video to bob: bob receives none while alice keeps sending
+    assert.deepEqual((await alice.message({ request: "set", video: false })).data, {
+      videocall: "event",
+      result: { event: "set" },
+    });
+    const before = callee.received.video.length;
+    await caller.send("video", "muted", 20);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(callee.received.video.length, before, "no video relayed while alice's video is off");
+    await alice.message({ request: "set", video: true });
+    await caller.send("video", "again", 20);
+    await eventually(() => callee.received.video.some((p) => p.startsWith("again-")), 3000, "video back on");
+
+    // hangup from alice reaches bob; both can be called again at once
+    const bobHangup = nextEvent(connB, (m) => result(m)?.event === "hangup", 5000);
+    const hung = await alice.message({ request: "hangup" });
+    assert.deepEqual(hung.data, {
+      videocall: "event",
+      result: { event: "hangup", username: "alice", reason: "Explicit hangup" },
+    });
+    assert.deepEqual(result(await bobHangup), {
+      event: "hangup",
+      username: "alice",
+      reason: "We did the hangup",
+    });
+    const info = await gw.adminRequest({ janus: "handle_info", session_id: sessionB.id, handle_id: bob.id });
+    assert.equal(((info.info as JsonObject).plugin_specific as JsonObject).state, "idle");
+
+    await Promise.all([caller.close(), callee.close()]);
+    await sessionA.destroy();
+    await sessionB.destroy();
+    connA.close();
+    connB.close();
+    await eventually(() => udpSockets() === socketsBefore, 3000, "every UDP socket closed");
+  });
+});
