@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the interop tests use (the reference Janus 1.1.2 and janus.js),
+# Installs the Debian packages the interop and browser tests use (the reference Janus 1.1.2,
+# janus.js and Chromium),
 # when they are missing and we may install them. Without them those tests fail with a clear message.
 set -euo pipefail
-packages=(janus janus-demos)
+packages=(janus janus-demos chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

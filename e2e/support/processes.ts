@@ -89,3 +89,38 @@ export async function startCallgate(extraGeneral = ""): Promise<RunningTarget> {
   writeJanusConfigs(dir, p, extraGeneral);
   return run("callgate", process.execPath, [CALLGATE_BIN, "gateway", "-F", dir], dir, p);
 }
+
+/** `callgate gateway` with Callgate's own flags, for WebRTC tests: loopback only, token auth on. */
+export async function startCallgateMedia(adminSecret: string): Promise<RunningTarget> {
+  const dir = mkdtempSync(join(tmpdir(), "cg-media-"));
+  const p = await ports();
+  return run(
+    "callgate",
+    process.execPath,
+    [
+      CALLGATE_BIN,
+      "gateway",
+      "-F",
+      dir,
+      "--bind",
+      "127.0.0.1",
+      "--ice-enforce-list",
+      "127.0.0.1",
+      "--admin-secret",
+      adminSecret,
+      "--http-port",
+      `${p.http}`,
+      "--ws-port",
+      `${p.ws}`,
+      "--admin-port",
+      `${p.admin}`,
+      "--admin-ws",
+      "--admin-ws-port",
+      `${p.adminWs}`,
+      "--no-wss",
+      "--no-admin-secure",
+    ],
+    dir,
+    p,
+  );
+}

@@ -190,7 +190,10 @@ export class GatewayCore {
     const peer = this.media!.createPeer({
       noMediaTimer: this.settings.noMediaTimer,
       events: {
-        connected: () => session.notify(envelope("webrtcup", session.id, undefined, { sender })),
+        connected: () => {
+          session.notify(envelope("webrtcup", session.id, undefined, { sender }));
+          handle.pluginSession.mediaConnected?.();
+        },
         media: (mid, type, receiving) =>
           session.notify(envelope("media", session.id, undefined, { sender, mid, type, receiving })),
         rtp: (kind, packet) => handle.pluginSession.incomingRtp?.(kind, packet),

@@ -45,6 +45,8 @@ export interface PluginSession {
   handleMessage(transaction: string, body: JsonObject, jsep: Jsep | undefined): MessageResult;
   /** The handle's PeerConnection went away (hangup, ICE/DTLS failure, close). */
   mediaHungUp(): void;
+  /** ICE and DTLS are up on this handle's PeerConnection (after Janus's `webrtcup`). */
+  mediaConnected?(): void;
   /** An RTP packet from this handle's peer. */
   incomingRtp?(kind: MediaKind, packet: Buffer): void;
   /** This handle's peer asked for a keyframe of what it receives. */

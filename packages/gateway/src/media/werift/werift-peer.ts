@@ -4,6 +4,7 @@ import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
   type RTCRtpTransceiver,
+  type RtcpPacket,
   RtcpPayloadSpecificFeedback,
   type RtpPacket,
 } from "werift";
@@ -165,13 +166,25 @@ export class WeriftPeer implements MediaPeer {
     t.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.received(t, kind, rtp));
     });
-    t.sender.onRtcp.subscribe((rtcp) => {
-      if (rtcp.type === RtcpPayloadSpecificFeedback.type) {
-        const name = (rtcp as RtcpPayloadSpecificFeedback).feedback.count;
-        // FMT 1 = PLI, 4 = FIR
-        if (name === 1 || name === 4) this.options.events.keyframeRequest(kind);
+    // A browser's PLI/FIR names our sender's SSRC as its media SSRC, but werift routes payload-
+    // specific feedback by the feedback's *sender* SSRC first, which is the browser's own send
+    // SSRC: the request then lands on our receiver, not our sender. Listen on both, match by SSRC.
+    const onFeedback = (rtcp: RtcpPacket) => {
+      if (rtcp.type !== RtcpPayloadSpecificFeedback.type) return;
+      const feedback = (rtcp as RtcpPayloadSpecificFeedback).feedback as {
+        count: number;
+        mediaSsrc?: number;
+      };
+      // FMT 1 = PLI, 4 = FIR
+      if (
+        (feedback.count === 1 || feedback.count === 4) &&
+        (feedback.mediaSsrc === t.sender.ssrc || feedback.mediaSsrc === 0)
+      ) {
+        this.options.events.keyframeRequest(kind);
       }
-    });
+    };
+    t.sender.onRtcp.subscribe(onFeedback);
+    t.receiver.onRtcp.subscribe(onFeedback);
   }
 
   private received(t: RTCRtpTransceiver, kind: MediaKind, rtp: RtpPacket): void {

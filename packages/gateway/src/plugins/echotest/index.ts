@@ -57,6 +57,8 @@ export class EchoTestPlugin implements Plugin {
       incomingRtp: (kind, packet) => {
         if (kind === "audio" ? state.audio : state.video) handle.sendRtp(kind, packet);
       },
+      // Start the echo with a keyframe, rather than wait for the browser's next one.
+      mediaConnected: () => handle.requestKeyframe("video"),
       // The user's own receiver wants a keyframe: ask the user's own sender.
       keyframeRequested: (kind) => handle.requestKeyframe(kind),
       mediaHungUp: () => {

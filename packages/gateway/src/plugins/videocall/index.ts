@@ -42,6 +42,12 @@ export class VideoCallPlugin implements Plugin {
         if (!peer || !session.connected) return;
         if (kind === "audio" ? session.audioActive : session.videoActive) peer.handle.sendRtp(kind, packet);
       },
+      // A leg that comes up late has missed the other side's keyframe: ask both senders for one,
+      // so neither receiver waits seconds for the browser's next periodic keyframe.
+      mediaConnected: () => {
+        session.handle.requestKeyframe("video");
+        session.peer?.handle.requestKeyframe("video");
+      },
       // The peer's receiver wants a keyframe of what this side receives: ask the other leg's sender.
       keyframeRequested: (kind) => session.peer?.handle.requestKeyframe(kind),
       destroy: () => {

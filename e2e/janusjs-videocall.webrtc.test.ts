@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, servePage } from "./support/browser.js";
+import { type RunningTarget, startCallgateMedia } from "./support/processes.js";
+import type { HarnessWindow } from "./webrtc/janusjs-page.js";
+
+const ADMIN = "browser-admin-secret";
+const TOKEN = "browser-token";
+
+async function inbound(tab: Page) {
+  return tab.evaluate(() => (window as unknown as HarnessWindow).cg.inbound());
+}
+
+async function events(tab: Page) {
+  return tab.evaluate(() => (window as unknown as HarnessWindow).cg.events);
+}
+
+/** Two Chromium pages running janus.js call each other through the Callgate gateway. */
+describe("janus.js VideoCall between two Chromium pages", () => {
+  let gateway: RunningTarget;
+  let browser: Browser;
+  let page: Awaited<ReturnType<typeof servePage>>;
+
+  before(async () => {
+    gateway = await startCallgateMedia(ADMIN);
+    await fetch(gateway.admin, {
+      method: "POST",
+      body: JSON.stringify({ janus: "add_token", token: TOKEN, transaction: "t", admin_secret: ADMIN }),
+    });
+    page = await servePage();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await page?.close();
+    await gateway?.stop();
+  });
+
+  for (const transport of ["WebSocket", "HTTP long-poll"] as const) {
+    it(`calls, renders both videos, mutes video, and hangs up over ${transport}`, async () => {
+      const server = transport === "WebSocket" ? gateway.ws : gateway.http;
+      const suffix = transport === "WebSocket" ? "ws" : "http";
+      const [a, b] = [await browser.newPage(), await browser.newPage()];
+      const errors: string[] = [];
+      for (const tab of [a, b]) {
+        tab.on("pageerror", (e) => errors.push(e.message));
+        await tab.goto(page.url);
+      }
+      await a.evaluate(
+        ([s, t, u]) => (window as unknown as HarnessWindow).cg.register(s!, t!, u!),
+        [server, TOKEN, `alice-${suffix}`],
+      );
+      await b.evaluate(
+        ([s, t, u]) => (window as unknown as HarnessWindow).cg.register(s!, t!, u!),
+        [server, TOKEN, `bob-${suffix}`],
+      );
+      await b.waitForFunction(() =>
+        (window as unknown as HarnessWindow).cg.events.some(
+          (e) => (e.msg?.result as { event?: string } | undefined)?.event === "registered",
+        ),
+      );
+      await a.evaluate((u) => (window as unknown as HarnessWindow).cg.call(u), `bob-${suffix}`);
+      await b.waitForFunction(
+        () => (window as unknown as HarnessWindow).cg.incoming !== undefined,
+        undefined,
+        { timeout: 10000 },
+      );
+      const accepted = Date.now();
+      await b.evaluate(() => (window as unknown as HarnessWindow).cg.answer());
+      for (const tab of [a, b]) {
+        await tab.waitForFunction(
+          () => (window as unknown as HarnessWindow).cg.video().width > 0,
+          undefined,
+          { timeout: 10000 },
+        );
+      }
+      const renderMs = Date.now() - accepted;
+      assert.ok(renderMs < 3000, `both videos render within 3 s of accept (${renderMs} ms)`);
+      const [a1, b1] = [await inbound(a), await inbound(b)];
+      await a.waitForTimeout(1500);
+      const [a2, b2] = [await inbound(a), await inbound(b)];
+      for (const [name, x, y] of [
+        ["caller", a1, a2],
+        ["callee", b1, b2],
+      ] as const) {
+        assert.ok(y.video > x.video, `${name}: inbound video grows (${x.video} → ${y.video})`);
+        assert.ok(y.audio > x.audio, `${name}: inbound audio grows (${x.audio} → ${y.audio})`);
+      }
+      // alice turns her video off: bob's inbound video stops growing; back on: it grows again
+      await a.evaluate(() => (window as unknown as HarnessWindow).cg.set({ video: false }));
+      await a.waitForTimeout(700);
+      const off1 = await inbound(b);
+      await a.waitForTimeout(1000);
+      const off2 = await inbound(b);
+      assert.equal(off2.video, off1.video, "no video reaches bob while alice's video is off");
+      assert.ok(off2.audio > off1.audio, "audio still flows");
+      await a.evaluate(() => (window as unknown as HarnessWindow).cg.set({ video: true }));
+      await a.waitForTimeout(1000);
+      const on = await inbound(b);
+      assert.ok(on.video > off2.video, "video flows again");
+      // hang up on alice's side: bob hears it
+      await a.evaluate(() => (window as unknown as HarnessWindow).cg.hangup());
+      await b.waitForFunction(
+        () => (window as unknown as HarnessWindow).cg.state.hungUp !== undefined,
+        undefined,
+        { timeout: 10000 },
+      );
+      const hungUp = await b.evaluate(() => (window as unknown as HarnessWindow).cg.state.hungUp);
+      assert.equal(hungUp?.username, `alice-${suffix}`);
+      assert.ok((await events(a)).some((e) => e.webrtc === true));
+      assert.deepEqual(errors, []);
+      await a.close();
+      await b.close();
+    });
+  }
+
+  it("tells the partner when a page closes abruptly, and leaves no handles behind", async () => {
+    const admin = async (body: Record<string, unknown>) =>
+      (await (
+        await fetch(gateway.admin, {
+          method: "POST",
+          body: JSON.stringify({ transaction: "t", admin_secret: ADMIN, ...body }),
+        })
+      ).json()) as Record<string, unknown>;
+    const sessionsBefore = (await admin({ janus: "list_sessions" })).sessions as number[];
+    const [a, b] = [await browser.newPage(), await browser.newPage()];
+    for (const tab of [a, b]) await tab.goto(page.url);
+    await a.evaluate(
+      ([s, t]) => (window as unknown as HarnessWindow).cg.register(s!, t!, "alice-abrupt"),
+      [gateway.ws, TOKEN],
+    );
+    await b.evaluate(
+      ([s, t]) => (window as unknown as HarnessWindow).cg.register(s!, t!, "bob-abrupt"),
+      [gateway.ws, TOKEN],
+    );
+    await b.waitForFunction(() =>
+      (window as unknown as HarnessWindow).cg.events.some(
+        (e) => (e.msg?.result as { event?: string } | undefined)?.event === "registered",
+      ),
+    );
+    await a.evaluate(() => (window as unknown as HarnessWindow).cg.call("bob-abrupt"));
+    await b.waitForFunction(() => (window as unknown as HarnessWindow).cg.incoming !== undefined, undefined, {
+      timeout: 10000,
+    });
+    await b.evaluate(() => (window as unknown as HarnessWindow).cg.answer());
+    await b.waitForFunction(() => (window as unknown as HarnessWindow).cg.video().width > 0, undefined, {
+      timeout: 10000,
+    });
+    const closedAt = Date.now();
+    await a.close();
+    await b.waitForFunction(
+      () => (window as unknown as HarnessWindow).cg.state.hungUp !== undefined,
+      undefined,
+      { timeout: 10000 },
+    );
+    assert.ok(Date.now() - closedAt < 10000);
+    const sessions = ((await admin({ janus: "list_sessions" })).sessions as number[]).filter(
+      (s) => !sessionsBefore.includes(s),
+    );
+    assert.equal(sessions.length, 1, "of the two new sessions only bob's is left");
+    const handles = (await admin({ janus: "list_handles", session_id: sessions[0] })).handles as number[];
+    assert.equal(handles.length, 1, "bob's handle only");
+    await b.close();
+  });
+});
