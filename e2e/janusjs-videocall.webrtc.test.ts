@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, servePage } from "./support/browser.js";
+import { udpSocketsOf, waitFor } from "./support/proc-sockets.js";
 import { type RunningTarget, startCallgateMedia } from "./support/processes.js";
 import type { HarnessWindow } from "./webrtc/janusjs-page.js";
 
@@ -10,6 +11,14 @@ const TOKEN = "browser-token";
 
 async function inbound(tab: Page) {
   return tab.evaluate(() => (window as unknown as HarnessWindow).cg.inbound());
+}
+
+/** Inbound video bit rate on a page over `ms`, from getStats byte counters. */
+async function videoBitrate(tab: Page, ms: number): Promise<number> {
+  const before = await inbound(tab);
+  await tab.waitForTimeout(ms);
+  const after = await inbound(tab);
+  return ((after.video - before.video) * 8 * 1000) / ms;
 }
 
 async function events(tab: Page) {
@@ -38,7 +47,7 @@ describe("janus.js VideoCall between two Chromium pages", () => {
   });
 
   for (const transport of ["WebSocket", "HTTP long-poll"] as const) {
-    it(`calls, renders both videos, mutes video, and hangs up over ${transport}`, async () => {
+    it(`calls, renders both videos, mutes video, and hangs up over ${transport}`, async (t) => {
       const server = transport === "WebSocket" ? gateway.ws : gateway.http;
       const suffix = transport === "WebSocket" ? "ws" : "http";
       const [a, b] = [await browser.newPage(), await browser.newPage()];
@@ -99,6 +108,21 @@ describe("janus.js VideoCall between two Chromium pages", () => {
       await a.waitForTimeout(1000);
       const on = await inbound(b);
       assert.ok(on.video > off2.video, "video flows again");
+      if (transport === "WebSocket") {
+        // alice caps her bitrate (REMB to her browser's sender): bob receives less, then more once lifted
+        const free = await videoBitrate(b, 2000);
+        await a.evaluate(() => (window as unknown as HarnessWindow).cg.set({ bitrate: 64000 }));
+        await a.waitForTimeout(2500);
+        const capped = await videoBitrate(b, 2000);
+        assert.ok(
+          capped < 100_000 && capped < free * 0.6,
+          `a 64 kbit/s cap lowers bob's inbound video (${Math.round(free / 1000)} → ${Math.round(capped / 1000)} kbit/s)`,
+        );
+        t.diagnostic(
+          `bob's inbound video: ${Math.round(free / 1000)} kbit/s free, ${Math.round(capped / 1000)} capped`,
+        );
+        await a.evaluate(() => (window as unknown as HarnessWindow).cg.set({ bitrate: 0 }));
+      }
       // hang up on alice's side: bob hears it
       await a.evaluate(() => (window as unknown as HarnessWindow).cg.hangup());
       await b.waitForFunction(
@@ -124,6 +148,7 @@ describe("janus.js VideoCall between two Chromium pages", () => {
         })
       ).json()) as Record<string, unknown>;
     const sessionsBefore = (await admin({ janus: "list_sessions" })).sessions as number[];
+    const socketsBefore = udpSocketsOf(gateway.pid);
     const [a, b] = [await browser.newPage(), await browser.newPage()];
     for (const tab of [a, b]) await tab.goto(page.url);
     await a.evaluate(
@@ -147,6 +172,11 @@ describe("janus.js VideoCall between two Chromium pages", () => {
     await b.waitForFunction(() => (window as unknown as HarnessWindow).cg.video().width > 0, undefined, {
       timeout: 10000,
     });
+    const socketsDuring = udpSocketsOf(gateway.pid);
+    assert.ok(
+      socketsDuring > socketsBefore,
+      `the call's legs hold UDP sockets (${socketsBefore} → ${socketsDuring})`,
+    );
     const closedAt = Date.now();
     await a.close();
     await b.waitForFunction(
@@ -161,6 +191,81 @@ describe("janus.js VideoCall between two Chromium pages", () => {
     assert.equal(sessions.length, 1, "of the two new sessions only bob's is left");
     const handles = (await admin({ janus: "list_handles", session_id: sessions[0] })).handles as number[];
     assert.equal(handles.length, 1, "bob's handle only");
+    // both legs' PeerConnections are gone: the gateway holds no more UDP sockets than before the call
+    await waitFor(
+      () => udpSocketsOf(gateway.pid),
+      (n) => n <= socketsBefore,
+      5000,
+      `gateway UDP sockets (${socketsBefore} before the call)`,
+    );
+    await b.close();
+  });
+
+  it("connects twenty calls in a row, each rendering video within 3 s of accept", async (t) => {
+    const [a, b] = [await browser.newPage(), await browser.newPage()];
+    const errors: string[] = [];
+    for (const tab of [a, b]) {
+      tab.on("pageerror", (e) => errors.push(e.message));
+      await tab.goto(page.url);
+    }
+    for (const [tab, name] of [
+      [a, "alice-twenty"],
+      [b, "bob-twenty"],
+    ] as const) {
+      await tab.evaluate(
+        ([s, tk, u]) => (window as unknown as HarnessWindow).cg.register(s!, tk!, u!),
+        [gateway.ws, TOKEN, name],
+      );
+      await tab.waitForFunction(() =>
+        (window as unknown as HarnessWindow).cg.events.some(
+          (e) => (e.msg?.result as { event?: string } | undefined)?.event === "registered",
+        ),
+      );
+    }
+    const cleanups = (tab: Page) =>
+      tab.evaluate(() => (window as unknown as HarnessWindow).cg.events.filter((e) => e.cleanup).length);
+    const renderTimes: number[] = [];
+    for (let call = 1; call <= 20; call++) {
+      for (const tab of [a, b]) await tab.evaluate(() => (window as unknown as HarnessWindow).cg.reset());
+      const [aCleanups, bCleanups] = [await cleanups(a), await cleanups(b)];
+      await a.evaluate(() => (window as unknown as HarnessWindow).cg.call("bob-twenty"));
+      await b.waitForFunction(
+        () => (window as unknown as HarnessWindow).cg.incoming !== undefined,
+        undefined,
+        { timeout: 10000 },
+      );
+      const accepted = Date.now();
+      await b.evaluate(() => (window as unknown as HarnessWindow).cg.answer());
+      for (const tab of [a, b]) {
+        await tab.waitForFunction(
+          () => (window as unknown as HarnessWindow).cg.video().width > 0,
+          undefined,
+          { timeout: 10000 },
+        );
+      }
+      renderTimes.push(Date.now() - accepted);
+      // hang up from alternating sides; both pages clean up before the next call
+      const [hanger, other] = call % 2 === 0 ? [a, b] : [b, a];
+      await hanger.evaluate(() => (window as unknown as HarnessWindow).cg.hangup());
+      await other.waitForFunction(
+        () => (window as unknown as HarnessWindow).cg.state.hungUp !== undefined,
+        undefined,
+        { timeout: 10000 },
+      );
+      await a.waitForFunction(
+        (n) => (window as unknown as HarnessWindow).cg.events.filter((e) => e.cleanup).length > n,
+        aCleanups,
+      );
+      await b.waitForFunction(
+        (n) => (window as unknown as HarnessWindow).cg.events.filter((e) => e.cleanup).length > n,
+        bCleanups,
+      );
+    }
+    t.diagnostic(`render times after accept (ms): ${renderTimes.join(", ")}`);
+    const slow = renderTimes.filter((ms) => ms >= 3000);
+    assert.deepEqual(slow, [], `every call renders within 3 s (${renderTimes.join(", ")} ms)`);
+    assert.deepEqual(errors, []);
+    await a.close();
     await b.close();
   });
 });

@@ -30,7 +30,13 @@ const roots = [];
 if (only !== "e2e")
   for (const pkg of readdirSync(join(root, "packages"))) roots.push(join(root, "packages", pkg, "dist"));
 if (only !== "packages") roots.push(join(root, "e2e", "dist"));
-const files = roots.flatMap((dir) => find(dir, [])).sort();
+// `--only e2e`, `--only packages`, or any part of a test's path (e.g. `--only videocall`).
+const files = roots
+  .flatMap((dir) => find(dir, []))
+  .filter(
+    (f) => only === undefined || only === "e2e" || only === "packages" || relative(root, f).includes(only),
+  )
+  .sort();
 if (files.length === 0) {
   console.error("no compiled tests found: run `npm run build` first");
   process.exit(1);

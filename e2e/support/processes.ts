@@ -17,6 +17,8 @@ export interface RunningTarget {
   adminWs: string;
   configsFolder: string;
   logFile: string;
+  /** The gateway's process id, to read its sockets from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ async function run(
     adminWs: `ws://127.0.0.1:${p.adminWs}`,
     configsFolder: dir,
     logFile,
+    pid: child.pid ?? 0,
     async stop() {
       if (alive) child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);

@@ -22,6 +22,8 @@ export interface Harness {
   set(body: Record<string, unknown>): void;
   send(body: Record<string, unknown>): void;
   hangup(): void;
+  /** Forgets the last call (incoming offer, hangup, remote video), for the next call on the same handle. */
+  reset(): void;
   video(): { width: number; time: number };
   inbound(): Promise<{ audio: number; video: number }>;
 }
@@ -106,6 +108,12 @@ window.cg.answer = async () => {
 window.cg.set = (body) => handle.send({ message: Object.assign({ request: "set" }, body) });
 window.cg.send = (body) => handle.send({ message: body });
 window.cg.hangup = () => { handle.send({ message: { request: "hangup" } }); handle.hangup(); };
+window.cg.reset = () => {
+  window.cg.incoming = undefined;
+  window.cg.state = {};
+  remoteStream = new MediaStream();
+  remoteVideo.srcObject = null;
+};
 window.cg.video = () => ({ width: remoteVideo.videoWidth, time: remoteVideo.currentTime });
 window.cg.videoStats = async () => {
   const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;

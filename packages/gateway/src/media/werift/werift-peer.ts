@@ -1,6 +1,5 @@
 import {
   type PeerConfig,
-  ReceiverEstimatedMaxBitrate,
   RTCPeerConnection,
   RTCRtpCodecParameters,
   type RTCRtpTransceiver,
@@ -9,6 +8,7 @@ import {
   type RtpPacket,
 } from "werift";
 import type { MediaKind, MediaPeer, MediaPeerOptions, RemoteCandidate } from "../media-peer.js";
+import { rembPacket } from "./remb.js";
 
 export interface WeriftSettings {
   /** Extra host addresses to gather on (e.g. 127.0.0.1, which werift skips by default). */
@@ -38,6 +38,9 @@ const codecs: Partial<PeerConfig["codecs"]> = {
 
 /** How long local candidate gathering may take before the answer goes out anyway. */
 const GATHERING_TIMEOUT_MS = 5000;
+/** A REMB at or above this is Janus's "no cap" (plugins send 10 Mbps for bitrate 0). */
+const NO_CAP_BPS = 10_000_000;
+const REMB_INTERVAL_MS = 1000;
 
 export class WeriftPeer implements MediaPeer {
   private readonly pc: RTCPeerConnection;
@@ -45,6 +48,9 @@ export class WeriftPeer implements MediaPeer {
   private readonly lastRtp = new Map<string, number>();
   private readonly receiving = new Set<string>();
   private noMediaTimer: NodeJS.Timeout | undefined;
+  private rembTimer: NodeJS.Timeout | undefined;
+  /** The REMB cap a plugin set (bits per second), sent once the peer is connected. */
+  private bitrateCap: number | undefined;
   private connected = false;
   private done = false;
 
@@ -65,6 +71,7 @@ export class WeriftPeer implements MediaPeer {
         this.connected = true;
         this.options.events.connected();
         this.startNoMediaTimer();
+        this.sendRemb();
       } else if (state === "failed") {
         this.close("ICE failed");
       } else if (state === "closed" && !this.done) {
@@ -130,20 +137,22 @@ export class WeriftPeer implements MediaPeer {
   }
 
   capBitrate(bitsPerSecond: number): void {
+    this.bitrateCap = bitsPerSecond;
+    if (this.rembTimer) clearInterval(this.rembTimer);
+    this.rembTimer = undefined;
+    this.sendRemb();
+    // Browsers treat REMB as a live estimate, so a cap is repeated every second while it holds (10 Mbps and up is "no cap").
+    if (bitsPerSecond < NO_CAP_BPS) {
+      this.rembTimer = setInterval(() => this.sendRemb(), REMB_INTERVAL_MS);
+      this.rembTimer.unref();
+    }
+  }
+
+  private sendRemb(): void {
     const t = this.transceivers.get("video");
     const ssrc = t?.receiver.tracks[0]?.ssrc;
-    if (!t || ssrc === undefined || !this.connected) return;
-    const remb = new RtcpPayloadSpecificFeedback({
-      feedback: new ReceiverEstimatedMaxBitrate({
-        senderSsrc: t.sender.ssrc,
-        mediaSsrc: 0,
-        brMantissa: 0,
-        brExp: 0,
-        ssrcNum: 1,
-        ssrcFeedbacks: [ssrc],
-        bitrate: BigInt(bitsPerSecond),
-      }),
-    });
+    if (!t || ssrc === undefined || !this.connected || this.done || this.bitrateCap === undefined) return;
+    const remb = rembPacket(t.sender.ssrc, ssrc, this.bitrateCap);
     t.dtlsTransport?.sendRtcp([remb]).catch(() => {});
   }
 
@@ -151,6 +160,7 @@ export class WeriftPeer implements MediaPeer {
     if (this.done) return;
     this.done = true;
     if (this.noMediaTimer) clearInterval(this.noMediaTimer);
+    if (this.rembTimer) clearInterval(this.rembTimer);
     this.pc.close().catch(() => {});
     this.options.events.closed(reason);
   }
