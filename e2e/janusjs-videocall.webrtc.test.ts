@@ -123,6 +123,31 @@ describe("janus.js VideoCall between two Chromium pages", () => {
         );
         await a.evaluate(() => (window as unknown as HarnessWindow).cg.set({ bitrate: 0 }));
       }
+      // alice restarts ICE (a new offer in `set`, as the VideoCall demo does): the gateway answers with
+      // new ICE credentials in an `update`, and media goes on both ways
+      // (then bob, whose leg the gateway offered, does the same)
+      for (const tab of [a, b]) {
+        const ufrags = await tab.evaluate(() => (window as unknown as HarnessWindow).cg.restartIce());
+        assert.ok(ufrags.before, "the harness read the gateway's ICE ufrag");
+        assert.notEqual(ufrags.after, ufrags.before, "the gateway's answer carries new ICE credentials");
+      }
+      // media resumes once the new ICE checks succeed (a second or so on loopback)
+      const restarted = Date.now();
+      const [r1a, r1b] = [await inbound(a), await inbound(b)];
+      let resumed = false;
+      while (!resumed && Date.now() - restarted < 5000) {
+        await a.waitForTimeout(250);
+        const [r2a, r2b] = [await inbound(a), await inbound(b)];
+        resumed = r2a.video > r1a.video && r2b.video > r1b.video;
+      }
+      if (!resumed) {
+        const state = (tab: Page) => tab.evaluate(() => (window as unknown as HarnessWindow).cg.pcState());
+        assert.fail(
+          `video flows both ways after the ICE restarts (alice ${await state(a)} ${JSON.stringify(await inbound(a))} from ${JSON.stringify(r1a)}, bob ${await state(b)} ${JSON.stringify(await inbound(b))} from ${JSON.stringify(r1b)}; events ${JSON.stringify((await events(b)).slice(-3))})`,
+        );
+      }
+      t.diagnostic(`video flowing both ways ${Date.now() - restarted} ms after the second ICE restart`);
+      assert.equal(await b.evaluate(() => (window as unknown as HarnessWindow).cg.state.hungUp), undefined);
       // hang up on alice's side: bob hears it
       await a.evaluate(() => (window as unknown as HarnessWindow).cg.hangup());
       await b.waitForFunction(

@@ -70,60 +70,85 @@ async function run(
   };
   try {
     await waitForHttp(`${target.http}/info`, 15000, () => alive);
+    // Another test's process may have taken one of our ports between freePort() and the bind:
+    // then ours exits at once, and what answered was the other one.
+    await new Promise((r) => setTimeout(r, 300));
+    if (!alive) throw new PortTakenError();
   } catch (err) {
     await target.stop();
+    if (err instanceof PortTakenError || !alive) throw new PortTakenError();
     throw new Error(`${name} did not start (log: ${logFile}): ${(err as Error).message}`);
   }
   return target;
 }
 
+class PortTakenError extends Error {
+  constructor() {
+    super("the process exited while starting (a port was taken)");
+  }
+}
+
+/** Starts a gateway on fresh free ports, again with other ports if one was taken meanwhile. */
+async function withFreshPorts(start: (p: GatewayPorts) => Promise<RunningTarget>): Promise<RunningTarget> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await ports());
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === 3) throw err;
+    }
+  }
+}
+
 /** Debian's Janus 1.1.2 with freshly written Janus config files. */
 export async function startJanus(extraGeneral = ""): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-janus-"));
-  const p = await ports();
-  writeJanusConfigs(dir, p, extraGeneral);
-  return run("janus", "janus", ["-F", dir, "-C", join(dir, "janus.jcfg")], dir, p);
+  return withFreshPorts((p) => {
+    writeJanusConfigs(dir, p, extraGeneral);
+    return run("janus", "janus", ["-F", dir, "-C", join(dir, "janus.jcfg")], dir, p);
+  });
 }
 
 /** `callgate gateway -F DIR` with the same Janus config files (only the ports differ). */
 export async function startCallgate(extraGeneral = ""): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-callgate-"));
-  const p = await ports();
-  writeJanusConfigs(dir, p, extraGeneral);
-  return run("callgate", process.execPath, [CALLGATE_BIN, "gateway", "-F", dir], dir, p);
+  return withFreshPorts((p) => {
+    writeJanusConfigs(dir, p, extraGeneral);
+    return run("callgate", process.execPath, [CALLGATE_BIN, "gateway", "-F", dir], dir, p);
+  });
 }
 
 /** `callgate gateway` with Callgate's own flags, for WebRTC tests: loopback only, token auth on. */
 export async function startCallgateMedia(adminSecret: string): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-media-"));
-  const p = await ports();
-  return run(
-    "callgate",
-    process.execPath,
-    [
-      CALLGATE_BIN,
-      "gateway",
-      "-F",
+  return withFreshPorts((p) =>
+    run(
+      "callgate",
+      process.execPath,
+      [
+        CALLGATE_BIN,
+        "gateway",
+        "-F",
+        dir,
+        "--bind",
+        "127.0.0.1",
+        "--ice-enforce-list",
+        "127.0.0.1",
+        "--admin-secret",
+        adminSecret,
+        "--http-port",
+        `${p.http}`,
+        "--ws-port",
+        `${p.ws}`,
+        "--admin-port",
+        `${p.admin}`,
+        "--admin-ws",
+        "--admin-ws-port",
+        `${p.adminWs}`,
+        "--no-wss",
+        "--no-admin-secure",
+      ],
       dir,
-      "--bind",
-      "127.0.0.1",
-      "--ice-enforce-list",
-      "127.0.0.1",
-      "--admin-secret",
-      adminSecret,
-      "--http-port",
-      `${p.http}`,
-      "--ws-port",
-      `${p.ws}`,
-      "--admin-port",
-      `${p.admin}`,
-      "--admin-ws",
-      "--admin-ws-port",
-      `${p.adminWs}`,
-      "--no-wss",
-      "--no-admin-secure",
-    ],
-    dir,
-    p,
+      p,
+    ),
   );
 }

@@ -10,6 +10,7 @@ export interface Harness {
     media?: string;
     on?: boolean;
     msg?: Record<string, unknown>;
+    jsep?: string;
     cleanup?: boolean;
   }>;
   errors: string[];
@@ -22,6 +23,10 @@ export interface Harness {
   set(body: Record<string, unknown>): void;
   send(body: Record<string, unknown>): void;
   hangup(): void;
+  /** "iceConnectionState/connectionState/signalingState" of the handle's PeerConnection, for failure messages. */
+  pcState(): string;
+  /** Restarts ICE with a new offer sent in a `set` request (as the VideoCall demo does), resolving with the old and new remote ICE ufrags. */
+  restartIce(): Promise<{ before: string; after: string }>;
   /** Forgets the last call (incoming offer, hangup, remote video), for the next call on the same handle. */
   reset(): void;
   video(): { width: number; time: number };
@@ -59,10 +64,10 @@ function attach(plugin) {
       webrtcState: (on, reason) => log({ webrtc: on, reason }),
       mediaState: (kind, on, mid) => log({ media: kind, on }),
       onmessage: (msg, jsep) => {
-        log({ msg });
+        log({ msg, jsep: jsep ? jsep.type : undefined });
         const result = msg.result || {};
         if (result.event === "incomingcall") window.cg.incoming = jsep;
-        if (jsep && (result.event === "accepted" || msg.echotest === "event")) handle.handleRemoteJsep({ jsep });
+        if (jsep && (result.event === "accepted" || result.event === "update" || msg.echotest === "event")) handle.handleRemoteJsep({ jsep, error: (e) => window.cg.errors.push("remote jsep: " + String(e)) });
         if (result.event === "hangup") { window.cg.state.hungUp = result; handle.hangup(); }
       },
       onremotetrack: (track, mid, on) => {
@@ -108,6 +113,21 @@ window.cg.answer = async () => {
 window.cg.set = (body) => handle.send({ message: Object.assign({ request: "set" }, body) });
 window.cg.send = (body) => handle.send({ message: body });
 window.cg.hangup = () => { handle.send({ message: { request: "hangup" } }); handle.hangup(); };
+const remoteUfrag = () => (/a=ice-ufrag:(\\S+)/.exec(handle.webrtcStuff.pc.remoteDescription.sdp) || [])[1];
+window.cg.restartIce = async () => {
+  const before = remoteUfrag();
+  const jsep = await new Promise((resolve, reject) => handle.createOffer({
+    iceRestart: true, success: resolve, error: (e) => reject(new Error(String(e))),
+  }));
+  handle.send({ message: { request: "set", restart: true }, jsep });
+  const start = Date.now();
+  while (remoteUfrag() === before && Date.now() - start < 10000) await new Promise((r) => setTimeout(r, 50));
+  return { before, after: remoteUfrag() };
+};
+window.cg.pcState = () => {
+  const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;
+  return pc ? pc.iceConnectionState + "/" + pc.connectionState + "/" + pc.signalingState : "none";
+};
 window.cg.reset = () => {
   window.cg.incoming = undefined;
   window.cg.state = {};

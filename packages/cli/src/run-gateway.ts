@@ -2,7 +2,9 @@ import {
   ConfigError,
   createLogger,
   ListenError,
+  type Logger,
   loadConfig,
+  type MediaReach,
   type RunningGateway,
   startGateway,
 } from "@callgate/gateway";
@@ -62,6 +64,7 @@ export async function runGateway(
     },
     "gateway ready",
   );
+  logMediaReach(log, gateway.media);
   if (gateway.certificate) {
     log.info(
       { fingerprint: gateway.certificate.fingerprint, certificate: gateway.certificate.certPath },
@@ -95,4 +98,34 @@ export async function runGateway(
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGHUP", reload);
   });
+}
+
+/**
+ * Says which UDP ports media needs: the seed guide's container published only its TCP ports, and
+ * calls then connected without media. Warns where browsers elsewhere could not reach the gateway.
+ */
+function logMediaReach(log: Logger, media: MediaReach): void {
+  const advertised = media.publicAddresses.length ? media.publicAddresses : media.hostAddresses;
+  log.info(
+    { udp: media.udpPorts, addresses: advertised },
+    "media: browsers send audio and video to these UDP ports and addresses; open them in firewalls and publish them from containers (the TCP ports carry signalling only)",
+  );
+  if (media.hostAddresses.length === 0) {
+    log.warn(
+      "media: no local address matches ice_enforce_list / ice_ignore_list: calls will connect without media",
+    );
+  } else if (
+    media.publicAddresses.length === 0 &&
+    !media.iceServers &&
+    media.hostAddresses.every(isPrivateAddress)
+  ) {
+    log.warn(
+      { addresses: media.hostAddresses },
+      "media: only private addresses and no nat_1_1_mapping or STUN server: browsers outside this network will not reach the gateway",
+    );
+  }
+}
+
+function isPrivateAddress(address: string): boolean {
+  return /^(10\.|127\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|f[cd])/i.test(address);
 }

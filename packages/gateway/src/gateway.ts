@@ -1,7 +1,6 @@
 import type { Server } from "node:http";
 import { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { isIP } from "node:net";
 import type { Logger } from "pino";
 import type { GatewaySettings, ListenerSettings } from "./config/settings.js";
 import { AdminApi } from "./core/admin-api.js";
@@ -9,6 +8,7 @@ import { Authenticator } from "./core/auth/authenticator.js";
 import { GatewayCore } from "./core/gateway-core.js";
 import { JanusApi } from "./core/janus-api.js";
 import { ServerInfo } from "./core/server-info.js";
+import { HostCandidates } from "./media/host-candidates.js";
 import { WeriftEngine } from "./media/werift/werift-engine.js";
 import { GatewayMetrics } from "./observability/metrics.js";
 import { loadPlugins } from "./plugins/registry.js";
@@ -40,9 +40,22 @@ export interface RunningGateway {
   readonly certificate: CertificatePair | undefined;
   readonly listeners: ListenerAddress[];
   readonly metrics: GatewayMetrics;
+  /** Where media flows: what a firewall must let through, for the start-up message. */
+  readonly media: MediaReach;
   /** Re-reads the TLS certificate files and swaps them in without dropping connections (SIGHUP). */
   reloadCertificates(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface MediaReach {
+  /** The UDP ports browsers send media to, e.g. "UDP 20000-40000". */
+  udpPorts: string;
+  /** Local addresses used for ICE host candidates. */
+  hostAddresses: string[];
+  /** What browsers are told instead (nat_1_1_mapping), if anything. */
+  publicAddresses: string[];
+  /** Whether a STUN or TURN server gives the gateway candidates beyond its own addresses. */
+  iceServers: boolean;
 }
 
 const HTTP_TRANSPORT = "janus.transport.http";
@@ -69,10 +82,15 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     webSocketConnections: () => wsTransports.reduce((n, t) => n + t.connections, 0),
     tokens: () => auth.tokens.size,
   });
-  // Addresses in ice_enforce_list are gathered on even when werift would skip them (loopback);
-  // no STUN/TURN server is used unless configured: nothing leaves the machine by default.
+  // No STUN/TURN server is used unless configured: nothing leaves the machine by default.
+  const hosts = new HostCandidates({
+    enforce: settings.nat.iceEnforceList,
+    ignore: settings.nat.iceIgnoreList,
+    nat11Mapping: settings.nat.nat11Mapping,
+    keepPrivateHost: settings.nat.keepPrivateHost,
+  });
   const media = new WeriftEngine({
-    additionalHostAddresses: [...settings.nat.iceEnforceList.filter((a) => isIP(a) !== 0)],
+    hosts,
     portRange: settings.media.rtpPortRange,
     iceServers: [
       ...(settings.nat.stunServer
@@ -302,6 +320,12 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     certificate: wsTls ?? httpTls,
     listeners,
     metrics,
+    media: {
+      udpPorts: media.describePorts(),
+      hostAddresses: hosts.addresses,
+      publicAddresses: hosts.publicAddresses,
+      iceServers: settings.nat.stunServer !== undefined || settings.nat.turnServer !== undefined,
+    },
     async reloadCertificates() {
       generated = undefined;
       if (needsHttpTls) httpTls = await certificateFor(h.certPem, h.certKey, h.certPwd);

@@ -3,6 +3,7 @@ export { type SettingKey, settingKeys } from "./config/keys.js";
 export { DEFAULT_CONFIGS_FOLDER, type LoadedConfig, type LoadOptions, loadConfig } from "./config/load.js";
 export type { GatewaySettings } from "./config/settings.js";
 export { signToken, verifySignedToken } from "./core/auth/signed-token.js";
-export { type ListenerAddress, type RunningGateway, startGateway } from "./gateway.js";
+export { type ListenerAddress, type MediaReach, type RunningGateway, startGateway } from "./gateway.js";
+export type { Logger } from "./observability/logger.js";
 export { createLogger } from "./observability/logger.js";
 export { ListenError } from "./transports/listeners.js";

@@ -253,6 +253,15 @@ export const settingKeys: SettingKey[] = [
     { short: "1" },
   ),
   key(
+    "keep-private-host",
+    "bool",
+    "with nat_1_1_mapping, advertise the private address as well",
+    [core("nat", "keep_private_host")],
+    (s, v) => {
+      s.nat.keepPrivateHost = v as boolean;
+    },
+  ),
+  key(
     "turn-server",
     "string",
     "TURN server host for the gateway's own relay candidates",
@@ -578,7 +587,6 @@ export const ignoredFileKeys: Record<FileKind, string[]> = {
     "media.twcc_period",
     "media.dtls_timeout",
     "nat.nice_debug",
-    "nat.keep_private_host",
     "nat.ice_nomination",
     "nat.ice_keepalive_conncheck",
     "nat.ice_consent_freshness",

@@ -38,6 +38,7 @@ export interface GatewaySettings {
     stunServer: string | undefined;
     stunPort: number;
     nat11Mapping: string[];
+    keepPrivateHost: boolean;
     turnServer: string | undefined;
     turnPort: number;
     turnType: string;
@@ -120,6 +121,7 @@ export function janusDefaults(configsFolder: string): GatewaySettings {
       stunServer: undefined,
       stunPort: 3478,
       nat11Mapping: [],
+      keepPrivateHost: false,
       turnServer: undefined,
       turnPort: 3478,
       turnType: "udp",

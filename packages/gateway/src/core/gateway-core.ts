@@ -158,11 +158,15 @@ export class GatewayCore {
         });
         return handle.pluginSession.handleMessage(transaction, body, jsep);
       }
-      if (handle.peer && !handle.peer.closed) {
-        // Renegotiation is not supported yet: start over with a fresh PeerConnection.
-        handle.peer.close("Renegotiation");
+      const live = handle.peer && !handle.peer.closed ? handle.peer : undefined;
+      if (live?.awaitingAnswer) {
+        // Both sides offered at once: the user's offer wins, on a fresh PeerConnection.
+        live.close("Renegotiation");
+        this.createPeer(session, handle);
+      } else if (!live) {
+        this.createPeer(session, handle);
       }
-      this.createPeer(session, handle);
+      // An offer on a live PeerConnection is a renegotiation (ICE restart, new media): the same peer answers it.
       handle.pendingOffer = jsep.sdp;
     }
     return handle.pluginSession.handleMessage(transaction, body, jsep);
@@ -189,13 +193,22 @@ export class GatewayCore {
     handle.negotiated = false;
     const peer = this.media!.createPeer({
       noMediaTimer: this.settings.noMediaTimer,
+      slowlinkThreshold: this.settings.slowlinkThreshold,
       events: {
         connected: () => {
           session.notify(envelope("webrtcup", session.id, undefined, { sender }));
           handle.pluginSession.mediaConnected?.();
         },
-        media: (mid, type, receiving) =>
-          session.notify(envelope("media", session.id, undefined, { sender, mid, type, receiving })),
+        media: (mid, type, receiving) => {
+          const event: JsonObject = { sender, mid, type, receiving };
+          // As Janus: how long it was quiet, when the timer is longer than a second.
+          if (!receiving && this.settings.noMediaTimer > 1) event.seconds = this.settings.noMediaTimer;
+          session.notify(envelope("media", session.id, undefined, event));
+        },
+        slowlink: (mid, media, uplink, lost) => {
+          session.notify(envelope("slowlink", session.id, undefined, { sender, mid, media, uplink, lost }));
+          handle.pluginSession.slowLink?.(media, uplink);
+        },
         rtp: (kind, packet) => handle.pluginSession.incomingRtp?.(kind, packet),
         keyframeRequest: (kind) => handle.pluginSession.keyframeRequested?.(kind),
         closed: (reason) => {

@@ -17,6 +17,12 @@ export interface MediaPeerEvents {
   media(mid: string, kind: MediaKind, receiving: boolean): void;
   /** An RTP packet arrived, already decrypted (the whole packet, header included). */
   rtp(kind: MediaKind, packet: Buffer): void;
+  /**
+   * At least slowlink_threshold packets were lost in the last second on an m-line (Janus's
+   * `slowlink`): `uplink` true when what we send is lost (the peer NACKs us), false when what we
+   * receive is (we NACK the peer).
+   */
+  slowlink(mid: string, kind: MediaKind, uplink: boolean, lost: number): void;
   /** A keyframe request (PLI or FIR) arrived for what this peer receives from us. */
   keyframeRequest(kind: MediaKind): void;
   /** The PeerConnection is gone; `reason` is Janus's wording (e.g. "ICE failed", "DTLS alert"). */
@@ -47,6 +53,8 @@ export interface MediaPeerOptions {
   events: MediaPeerEvents;
   /** Seconds without media on an m-line before `media(receiving=false)` (Janus's no_media_timer). */
   noMediaTimer: number;
+  /** Lost packets per second that make a `slowlink` (0: never, as Janus's default). */
+  slowlinkThreshold: number;
 }
 
 export interface MediaEngine {

@@ -1,4 +1,7 @@
 import pino, { type Logger } from "pino";
+
+export type { Logger };
+
 import pretty from "pino-pretty";
 import type { LogFormat } from "../config/settings.js";
 import { pinoLevels } from "./log-levels.js";

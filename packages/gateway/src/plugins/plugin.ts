@@ -49,6 +49,8 @@ export interface PluginSession {
   mediaConnected?(): void;
   /** An RTP packet from this handle's peer. */
   incomingRtp?(kind: MediaKind, packet: Buffer): void;
+  /** Packets are being lost on this handle's PeerConnection (`uplink`: what the gateway sends). */
+  slowLink?(kind: MediaKind, uplink: boolean): void;
   /** This handle's peer asked for a keyframe of what it receives. */
   keyframeRequested?(kind: MediaKind): void;
   /** The handle is being detached or its session destroyed. */

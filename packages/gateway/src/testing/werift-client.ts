@@ -1,5 +1,11 @@
 import { RTCPeerConnection, type RTCRtpTransceiver, RtpHeader, RtpPacket } from "werift";
 
+export interface ReceivedPacket {
+  seq: number;
+  ssrc: number;
+  payload: string;
+}
+
 /** A werift peer standing in for a browser in Node tests: max-bundle, loopback only, no STUN. */
 export class TestPeer {
   readonly pc = new RTCPeerConnection({
@@ -8,6 +14,8 @@ export class TestPeer {
     bundlePolicy: "max-bundle",
   });
   readonly received = { audio: [] as string[], video: [] as string[] };
+  /** Every packet received, with the header fields tests check. */
+  readonly packets = { audio: [] as ReceivedPacket[], video: [] as ReceivedPacket[] };
   private readonly transceivers = new Map<"audio" | "video", RTCRtpTransceiver>();
 
   constructor() {
@@ -44,14 +52,25 @@ export class TestPeer {
 
   async accept(answer: { sdp: string }): Promise<void> {
     await this.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+    // werift skips the new ICE checks after an ICE restart while DTLS is up (the gateway's
+    // WeriftPeer works around the same bug): start them, as a browser would run them.
+    for (const dtls of this.pc.dtlsTransports) {
+      const ice = dtls.iceTransport;
+      if (dtls.state === "connected" && !ice.connection.nominated) ice.start().catch(() => {});
+    }
   }
 
-  /** Sends `count` RTP packets whose payloads are `${label}-${i}`. */
-  async send(kind: "audio" | "video", label: string, count: number, gapMs = 10): Promise<void> {
+  /** Sends `count` RTP packets whose payloads are `${label}-${i}`, numbered from `firstSeq`. */
+  async send(kind: "audio" | "video", label: string, count: number, gapMs = 10, firstSeq = 0): Promise<void> {
     const t = this.transceivers.get(kind)!;
     const pt = t.codecs[0]?.payloadType ?? 96;
     for (let i = 0; i < count; i++) {
-      const header = new RtpHeader({ payloadType: pt, sequenceNumber: i, timestamp: i * 3000, marker: true });
+      const header = new RtpHeader({
+        payloadType: pt,
+        sequenceNumber: (firstSeq + i) & 0xffff,
+        timestamp: (firstSeq + i) * 3000,
+        marker: true,
+      });
       await t.sender.sendRtp(new RtpPacket(header, Buffer.from(`${label}-${i}`)));
       await new Promise((r) => setTimeout(r, gapMs));
     }
@@ -66,7 +85,11 @@ export class TestPeer {
     if (this.transceivers.get(kind) === t) return;
     this.transceivers.set(kind, t);
     t.onTrack.subscribe((track) =>
-      track.onReceiveRtp.subscribe((rtp) => this.received[kind].push(rtp.payload.toString())),
+      track.onReceiveRtp.subscribe((rtp) => {
+        const payload = rtp.payload.toString();
+        this.received[kind].push(payload);
+        this.packets[kind].push({ seq: rtp.header.sequenceNumber, ssrc: rtp.header.ssrc, payload });
+      }),
     );
   }
 

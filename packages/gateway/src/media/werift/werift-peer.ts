@@ -7,12 +7,13 @@ import {
   RtcpPayloadSpecificFeedback,
   type RtpPacket,
 } from "werift";
+import type { HostCandidates } from "../host-candidates.js";
 import type { MediaKind, MediaPeer, MediaPeerOptions, RemoteCandidate } from "../media-peer.js";
 import { rembPacket } from "./remb.js";
 
 export interface WeriftSettings {
-  /** Extra host addresses to gather on (e.g. 127.0.0.1, which werift skips by default). */
-  additionalHostAddresses: string[];
+  /** Which local addresses become host candidates, and how the SDP shows them (1:1 NAT). */
+  hosts: HostCandidates;
   portRange: [number, number] | undefined;
   iceServers: Array<{ urls: string; username?: string; credential?: string }>;
 }
@@ -44,6 +45,7 @@ const REMB_INTERVAL_MS = 1000;
 
 export class WeriftPeer implements MediaPeer {
   private readonly pc: RTCPeerConnection;
+  private readonly hosts: HostCandidates;
   private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
   private readonly lastRtp = new Map<string, number>();
   private readonly receiving = new Set<string>();
@@ -58,9 +60,14 @@ export class WeriftPeer implements MediaPeer {
     settings: WeriftSettings,
     private readonly options: MediaPeerOptions,
   ) {
+    this.hosts = settings.hosts;
     this.pc = new RTCPeerConnection({
       iceServers: settings.iceServers,
-      iceAdditionalHostAddresses: settings.additionalHostAddresses,
+      // werift skips loopback unless told; excluded addresses still get a socket from werift, so
+      // they are kept out of the SDP and out of every candidate pair.
+      iceAdditionalHostAddresses: settings.hosts.loopbackAddresses,
+      iceFilterCandidatePair: (pair) =>
+        pair.localCandidate.type !== "host" || settings.hosts.allows(pair.localCandidate.host),
       icePortRange: settings.portRange,
       codecs,
       headerExtensions: { audio: [], video: [] },
@@ -94,8 +101,9 @@ export class WeriftPeer implements MediaPeer {
     }
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
+    this.resumeIceAfterRestart();
     await this.gathered();
-    return this.pc.localDescription!.sdp;
+    return this.hosts.rewriteSdp(this.pc.localDescription!.sdp);
   }
 
   private offered = false;
@@ -109,12 +117,13 @@ export class WeriftPeer implements MediaPeer {
     await this.pc.setLocalDescription(await this.pc.createOffer());
     this.offered = true;
     await this.gathered();
-    return this.pc.localDescription!.sdp;
+    return this.hosts.rewriteSdp(this.pc.localDescription!.sdp);
   }
 
   async acceptAnswer(answerSdp: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: "answer", sdp: answerSdp });
     this.offered = false;
+    this.resumeIceAfterRestart();
   }
 
   async addRemoteCandidate(candidate: RemoteCandidate | null): Promise<void> {
@@ -139,6 +148,7 @@ export class WeriftPeer implements MediaPeer {
   capBitrate(bitsPerSecond: number): void {
     this.bitrateCap = bitsPerSecond;
     if (this.rembTimer) clearInterval(this.rembTimer);
+    if (this.slowlinkTimer) clearInterval(this.slowlinkTimer);
     this.rembTimer = undefined;
     this.sendRemb();
     // Browsers treat REMB as a live estimate, so a cap is repeated every second while it holds (10 Mbps and up is "no cap").
@@ -156,11 +166,25 @@ export class WeriftPeer implements MediaPeer {
     t.dtlsTransport?.sendRtcp([remb]).catch(() => {});
   }
 
+  /**
+   * werift 0.24 restarts ICE when the remote credentials change, dropping the selected pair, but
+   * then skips the new connectivity checks because DTLS is still up: media stops. Start them.
+   */
+  private resumeIceAfterRestart(): void {
+    for (const dtls of this.pc.dtlsTransports) {
+      const ice = dtls.iceTransport;
+      if (dtls.state === "connected" && !ice.connection.nominated && ice.connection.remoteUsername) {
+        ice.start().catch(() => {}); // a failure shows as connectionState "failed", which closes the peer
+      }
+    }
+  }
+
   close(reason: string): void {
     if (this.done) return;
     this.done = true;
     if (this.noMediaTimer) clearInterval(this.noMediaTimer);
     if (this.rembTimer) clearInterval(this.rembTimer);
+    if (this.slowlinkTimer) clearInterval(this.slowlinkTimer);
     this.pc.close().catch(() => {});
     this.options.events.closed(reason);
   }
@@ -195,6 +219,34 @@ export class WeriftPeer implements MediaPeer {
     };
     t.sender.onRtcp.subscribe(onFeedback);
     t.receiver.onRtcp.subscribe(onFeedback);
+    if (this.options.slowlinkThreshold > 0) {
+      t.sender.onGenericNack.subscribe((nack) => this.lost(t, kind, true, nack.lost.length));
+      t.receiver.onPacketLost.subscribe((nack) => this.lost(t, kind, false, nack.lost.length));
+    }
+  }
+
+  /** Lost packets counted per m-line and direction over the current second, for `slowlink`. */
+  private readonly lostThisSecond = new Map<
+    string,
+    { t: RTCRtpTransceiver; kind: MediaKind; uplink: boolean; lost: number }
+  >();
+  private slowlinkTimer: NodeJS.Timeout | undefined;
+
+  private lost(t: RTCRtpTransceiver, kind: MediaKind, uplink: boolean, count: number): void {
+    if (this.done || count === 0) return;
+    const key = `${t.mid ?? kind}/${uplink}`;
+    const entry = this.lostThisSecond.get(key) ?? { t, kind, uplink, lost: 0 };
+    entry.lost += count;
+    this.lostThisSecond.set(key, entry);
+    this.slowlinkTimer ??= setInterval(() => this.checkSlowlink(), 1000).unref();
+  }
+
+  private checkSlowlink(): void {
+    for (const { t, kind, uplink, lost } of this.lostThisSecond.values()) {
+      if (lost >= this.options.slowlinkThreshold)
+        this.options.events.slowlink(t.mid ?? kind, kind, uplink, lost);
+    }
+    this.lostThisSecond.clear();
   }
 
   private received(t: RTCRtpTransceiver, kind: MediaKind, rtp: RtpPacket): void {

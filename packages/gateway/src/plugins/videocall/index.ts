@@ -10,6 +10,9 @@ import { checkBody } from "../plugin-errors.js";
 import { VideoCallSession } from "./videocall-session.js";
 
 const codes = { missing: E.MISSING_ELEMENT, invalid: E.INVALID_ELEMENT };
+/** Janus's slow-link back-off: a first halving starts from 512 kbit/s, and never goes below 64. */
+const SLOWLINK_START_BPS = 512 * 1024;
+const SLOWLINK_MIN_BPS = 64 * 1024;
 
 /** What a request produces for the requester: a result (maybe with a jsep), or nothing yet. */
 type Outcome = { data: JsonObject; jsep?: Jsep } | undefined;
@@ -48,6 +51,7 @@ export class VideoCallPlugin implements Plugin {
         session.handle.requestKeyframe("video");
         session.peer?.handle.requestKeyframe("video");
       },
+      slowLink: (kind, uplink) => this.slowLink(session, kind, uplink),
       // The peer's receiver wants a keyframe of what this side receives: ask the other leg's sender.
       keyframeRequested: (kind) => session.peer?.handle.requestKeyframe(kind),
       destroy: () => {
@@ -95,7 +99,7 @@ export class VideoCallPlugin implements Plugin {
       case "accept":
         return this.accept(session, jsep);
       case "set":
-        return this.set(session, body);
+        return this.set(session, body, jsep);
       case "hangup":
         return this.hangup(session, body);
       default:
@@ -189,7 +193,7 @@ export class VideoCallPlugin implements Plugin {
     return { data: { event: "accepted" } };
   }
 
-  private set(session: VideoCallSession, body: JsonObject): Outcome {
+  private set(session: VideoCallSession, body: JsonObject, jsep: Jsep | undefined): Outcome {
     checkBody(
       body,
       [
@@ -220,7 +224,49 @@ export class VideoCallPlugin implements Plugin {
     }
     // Video relayed again starts with a keyframe, so the other side does not wait for one.
     if (videoBack) session.handle.requestKeyframe("video");
+    if (jsep?.type === "offer" && session.peer) this.renegotiate(session);
     return { data: { event: "set" } };
+  }
+
+  /**
+   * `set` with an offer (ICE restart, changed media): Janus passes it to the peer and returns the
+   * peer's answer as an `update`; each leg ends at the gateway here, so the gateway answers it
+   * on this leg's own PeerConnection, and the user sees the same `update`.
+   */
+  private renegotiate(session: VideoCallSession): void {
+    session.handle.answerOffer().then(
+      (answer) => {
+        session.handle.pushEvent(undefined, { videocall: "event", result: { event: "update" } }, answer);
+        // The other side's decoder should not wait for the next periodic keyframe after a restart.
+        session.handle.requestKeyframe("video");
+        session.peer?.handle.requestKeyframe("video");
+      },
+      (err: Error) =>
+        session.handle.pushEvent(undefined, {
+          videocall: "event",
+          error_code: E.INVALID_SDP,
+          error: `Error parsing offer: ${err.message}`,
+        }),
+    );
+  }
+
+  /**
+   * The core saw packets lost on what this user sends us (downlink, from the gateway's side): as
+   * Janus, halve this user's video cap (from 512 kbit/s, not below 64) and tell the user.
+   */
+  private slowLink(session: VideoCallSession, kind: "audio" | "video", uplink: boolean): void {
+    session.slowlinkCount++;
+    if (uplink || !session.peer) return;
+    // Losses on a medium this user muted are expected, not a slow link.
+    if (kind === "audio" ? !session.audioActive : !session.videoActive) return;
+    const result: JsonObject = { event: "slow_link", media: kind };
+    if (kind === "video") {
+      session.bitrate = Math.max(SLOWLINK_MIN_BPS, Math.floor((session.bitrate || SLOWLINK_START_BPS) / 2));
+      session.peer.peerBitrate = session.bitrate;
+      session.handle.capBitrate(session.bitrate);
+      result["current-bitrate"] = session.bitrate;
+    }
+    session.handle.pushEvent(undefined, { videocall: "event", result });
   }
 
   private hangup(session: VideoCallSession, body: JsonObject): Outcome {

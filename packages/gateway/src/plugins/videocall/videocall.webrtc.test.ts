@@ -26,6 +26,7 @@ describe("VideoCall media through the gateway", () => {
   before(async () => {
     gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-vc-")), (s) => {
       s.nat.iceEnforceList = ["127.0.0.1"];
+      s.media.slowlinkThreshold = 3;
     });
     expectSuccess(await gw.adminRequest({ janus: "add_token", token: TOKEN }));
   });
@@ -95,6 +96,21 @@ describe("VideoCall media through the gateway", () => {
     await alice.message({ request: "set", video: true });
     await caller.send("video", "again", 20);
     await eventually(() => callee.received.video.some((p) => p.startsWith("again-")), 3000, "video back on");
+
+    // packets lost on their way from alice: the core says `slowlink`, VideoCall halves alice's cap
+    const coreSlowlink = nextEvent(connA, (m) => m.janus === "slowlink" && m.uplink === false, 5000);
+    const pluginSlowLink = nextEvent(connA, (m) => result(m)?.event === "slow_link", 5000);
+    await caller.send("video", "before-gap", 5, 10, 20);
+    await caller.send("video", "after-gap", 10, 10, 40);
+    const slowlink = await coreSlowlink;
+    assert.equal(slowlink.media, "video");
+    assert.equal(slowlink.sender, alice.id);
+    assert.ok((slowlink.lost as number) >= 3, `lost ${slowlink.lost as number}`);
+    assert.deepEqual(result(await pluginSlowLink), {
+      event: "slow_link",
+      media: "video",
+      "current-bitrate": 256 * 1024,
+    });
 
     // hangup from alice reaches bob; both can be called again at once
     const bobHangup = nextEvent(connB, (m) => result(m)?.event === "hangup", 5000);

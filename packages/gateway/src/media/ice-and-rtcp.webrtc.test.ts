@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { expectSuccess, JanusSession } from "@callgate/client";
+import { GenericNack, RtcpTransportLayerFeedback, RtpHeader, RtpPacket } from "werift";
+import type { GatewaySettings } from "../config/settings.js";
+import { nextEvent, startTestGateway } from "../testing/test-gateway.js";
+import { eventually, TestPeer } from "../testing/werift-client.js";
+
+const TOKEN = "ice-token";
+
+/** An EchoTest call from a werift peer to a gateway with these settings. */
+async function echoCall(tweak: (s: GatewaySettings) => void) {
+  const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-ice-")), (s) => {
+    s.nat.iceEnforceList = ["127.0.0.1"];
+    tweak(s);
+  });
+  expectSuccess(await gw.adminRequest({ janus: "add_token", token: TOKEN }));
+  const conn = await gw.connect({ token: TOKEN });
+  const session = await JanusSession.create(conn, 0);
+  const handle = await session.attach("janus.plugin.echotest");
+  const peer = new TestPeer();
+  peer.addMedia();
+  const webrtcup = nextEvent(conn, (m) => m.janus === "webrtcup", 10000);
+  const reply = await handle.message({ audio: true, video: true }, await peer.offer());
+  const answer = reply.jsep as { type: "answer"; sdp: string };
+  await peer.accept(answer);
+  return {
+    gw,
+    conn,
+    handle,
+    peer,
+    answer: answer.sdp,
+    webrtcup,
+    async close() {
+      await peer.close();
+      await session.destroy().catch(() => {});
+      conn.close();
+      await gw.close();
+    },
+  };
+}
+
+const hostCandidates = (sdp: string) =>
+  [...sdp.matchAll(/a=candidate:\S+ \d+ udp \d+ (\S+) (\d+) typ host/g)].map((m) => ({
+    address: m[1]!,
+    port: Number(m[2]),
+  }));
+
+describe("the gateway's ICE candidates and RTCP", () => {
+  it("takes media ports from rtp_port_range", async () => {
+    const call = await echoCall((s) => {
+      s.media.rtpPortRange = [41000, 41010];
+    });
+    try {
+      const candidates = hostCandidates(call.answer);
+      assert.ok(candidates.length > 0, call.answer);
+      for (const c of candidates) assert.ok(c.port >= 41000 && c.port <= 41010, `port ${c.port} in range`);
+      await call.webrtcup;
+      assert.equal(call.gw.gateway.media.udpPorts, "UDP 41000-41010");
+    } finally {
+      await call.close();
+    }
+  });
+
+  it("advertises the nat_1_1_mapping address instead of the local one, and connects through it", async () => {
+    // 127.0.0.2 stands for the public address: on loopback it reaches the same sockets, as a 1:1 NAT would.
+    const call = await echoCall((s) => {
+      s.nat.nat11Mapping = ["127.0.0.2"];
+    });
+    try {
+      assert.deepEqual([...new Set(hostCandidates(call.answer).map((c) => c.address))], ["127.0.0.2"]);
+      await call.webrtcup;
+      assert.deepEqual(call.gw.gateway.media.publicAddresses, ["127.0.0.2"]);
+    } finally {
+      await call.close();
+    }
+  });
+
+  it("offers no host candidate on an address ice_ignore_list excludes", async () => {
+    const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-ice-")), (s) => {
+      s.nat.iceEnforceList = ["127.0.0.1"];
+      s.nat.iceIgnoreList = ["127.0.0."];
+    });
+    try {
+      assert.deepEqual(gw.gateway.media.hostAddresses, []);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("retransmits what a receiver reports lost (NACK), from its own history, and says slowlink", async () => {
+    const call = await echoCall((s) => {
+      s.media.slowlinkThreshold = 3;
+    });
+    try {
+      await call.webrtcup;
+      const video = call.peer.pc.getTransceivers().find((t) => t.kind === "video")!;
+      const echoed = call.peer.packets.video;
+      const pt = video.codecs[0]!.payloadType;
+      for (let i = 0; i < 40 && echoed.length < 10; i++) {
+        const header = new RtpHeader({
+          payloadType: pt,
+          sequenceNumber: 500 + i,
+          timestamp: 3000 * i,
+          marker: true,
+        });
+        await video.sender.sendRtp(new RtpPacket(header, Buffer.from(`nack-${i}`)));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(echoed.length >= 10, `${echoed.length} packets echoed`);
+      const lost = echoed[3]!;
+      const countBefore = echoed.filter((p) => p.seq === lost.seq).length;
+      await video.receiver.dtlsTransport.sendRtcp([
+        new RtcpTransportLayerFeedback({
+          feedback: new GenericNack({
+            senderSsrc: video.sender.ssrc,
+            mediaSourceSsrc: lost.ssrc,
+            lost: [lost.seq],
+          }),
+        }),
+      ]);
+      await eventually(
+        () => echoed.filter((p) => p.seq === lost.seq).length > countBefore,
+        3000,
+        "the NACKed packet comes again",
+      );
+      const again = echoed.filter((p) => p.seq === lost.seq);
+      assert.ok(
+        again.every((p) => p.payload === lost.payload),
+        "the same payload, not a new packet",
+      );
+    } finally {
+      await call.close();
+    }
+  });
+
+  it("restarts ICE on a new offer over the same PeerConnection, and media goes on", async () => {
+    const call = await echoCall(() => {});
+    try {
+      await call.webrtcup;
+      await call.peer.send("video", "first", 10);
+      await eventually(() => call.peer.received.video.length >= 5, 3000, "echo before the restart");
+      const ufrag = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
+      for (let round = 1; round <= 3; round++) {
+        const before = ufrag(call.peer.pc.remoteDescription!.sdp);
+        await call.peer.pc.setLocalDescription(await call.peer.pc.createOffer({ iceRestart: true }));
+        const reply = await call.handle.message(
+          { audio: true, video: true },
+          { type: "offer", sdp: call.peer.pc.localDescription!.sdp },
+        );
+        const answer = reply.jsep as { type: "answer"; sdp: string };
+        assert.notEqual(ufrag(answer.sdp), before, "new ICE credentials from the gateway");
+        await call.peer.accept(answer);
+        const label = `after-restart-${round}`;
+        await eventually(
+          () => {
+            void call.peer.send("video", label, 1, 0, 100 * round);
+            return call.peer.received.video.some((p) => p.startsWith(label));
+          },
+          5000,
+          `echo after restart ${round}`,
+        ).catch((e: Error) => {
+          throw new Error(
+            `${e.message}: peer ${call.peer.pc.iceConnectionState}/${call.peer.pc.connectionState}, got ${call.peer.received.video.slice(-3).join(",")}`,
+          );
+        });
+      }
+    } finally {
+      await call.close();
+    }
+  });
+
+  it("reports media stopping after no_media_timer, with Janus's event", async () => {
+    const call = await echoCall((s) => {
+      s.media.noMediaTimer = 1;
+    });
+    try {
+      await call.webrtcup;
+      const started = nextEvent(
+        call.conn,
+        (m) => m.janus === "media" && m.type === "audio" && m.receiving === true,
+        5000,
+      );
+      const stopped = nextEvent(
+        call.conn,
+        (m) => m.janus === "media" && m.type === "audio" && m.receiving === false,
+        8000,
+      );
+      await call.peer.send("audio", "talk", 20);
+      await started;
+      const quietSince = Date.now();
+      const event = await stopped;
+      assert.ok(Date.now() - quietSince >= 900, "not before the timer");
+      assert.equal(typeof event.mid, "string");
+    } finally {
+      await call.close();
+    }
+  });
+});
