@@ -29,6 +29,28 @@ describe("janus.js EchoTest in Chromium", () => {
     await gateway?.stop();
   });
 
+  it("works with full_trickle, the gateway's candidates coming as trickle events", async () => {
+    const trickling = await startCallgateMedia(ADMIN, ["--full-trickle"]);
+    try {
+      await fetch(trickling.admin, {
+        method: "POST",
+        body: JSON.stringify({ janus: "add_token", token: TOKEN, transaction: "t", admin_secret: ADMIN }),
+      });
+      const tab = await browser.newPage();
+      await tab.goto(page.url);
+      await tab.evaluate(
+        ([s, t]) => (window as unknown as HarnessWindow).cg.echotest(s!, t!),
+        [trickling.ws, TOKEN],
+      );
+      await tab.waitForFunction(() => (window as unknown as HarnessWindow).cg.video().width > 0, undefined, {
+        timeout: 15000,
+      });
+      await tab.close();
+    } finally {
+      await trickling.stop();
+    }
+  });
+
   for (const transport of ["WebSocket", "HTTP long-poll"] as const) {
     it(`echoes the fake camera and microphone over ${transport}`, async (t) => {
       const tab = await browser.newPage();

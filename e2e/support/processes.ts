@@ -118,7 +118,10 @@ export async function startCallgate(extraGeneral = ""): Promise<RunningTarget> {
 }
 
 /** `callgate gateway` with Callgate's own flags, for WebRTC tests: loopback only, token auth on. */
-export async function startCallgateMedia(adminSecret: string): Promise<RunningTarget> {
+export async function startCallgateMedia(
+  adminSecret: string,
+  extraArgs: string[] = [],
+): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-media-"));
   return withFreshPorts((p) =>
     run(

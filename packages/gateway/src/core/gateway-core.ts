@@ -19,6 +19,8 @@ export interface CoreSettings {
   debugLevel: number;
   noMediaTimer: number;
   slowlinkThreshold: number;
+  /** Janus's full_trickle: the gateway trickles its own candidates as `trickle` events. */
+  fullTrickle: boolean;
   maxSessionsPerConnection: number;
   maxSessions: number;
 }
@@ -194,7 +196,21 @@ export class GatewayCore {
     const peer = this.media!.createPeer({
       noMediaTimer: this.settings.noMediaTimer,
       slowlinkThreshold: this.settings.slowlinkThreshold,
+      fullTrickle: this.settings.fullTrickle,
       events: {
+        localCandidate: (candidate) =>
+          session.notify(
+            envelope("trickle", session.id, undefined, {
+              sender,
+              candidate: candidate
+                ? {
+                    sdpMid: candidate.sdpMid,
+                    sdpMLineIndex: candidate.sdpMLineIndex,
+                    candidate: candidate.candidate,
+                  }
+                : { completed: true },
+            }),
+          ),
         connected: () => {
           session.notify(envelope("webrtcup", session.id, undefined, { sender }));
           handle.pluginSession.mediaConnected?.();

@@ -67,26 +67,28 @@ export class HostCandidates {
    * dropped, and with a 1:1 NAT mapping the private address becomes the public one (same family).
    */
   rewriteSdp(sdp: string): string {
-    const lines = sdp.split("\r\n");
-    const out: string[] = [];
-    for (const line of lines) {
-      const candidate = /^a=candidate:(\S+) (\d+) (\S+) (\d+) (\S+) (\d+) typ host(.*)$/.exec(line);
-      if (!candidate) {
-        out.push(line);
-        continue;
-      }
-      const address = candidate[5]!;
-      if (!this.allows(address)) continue;
-      const publics = this.publicAddresses.filter((p) => isIP(p) === isIP(address));
-      if (publics.length === 0 || this.settings.keepPrivateHost) out.push(line);
-      for (const [i, publicAddress] of publics.entries()) {
-        // A foundation of its own per address, as the candidates differ in more than the port.
-        const foundation = `${candidate[1]}${i + 1}`;
-        out.push(
-          `a=candidate:${foundation} ${candidate[2]} ${candidate[3]} ${candidate[4]} ${publicAddress} ${candidate[6]} typ host${candidate[7]}`,
-        );
-      }
+    return sdp
+      .split("\r\n")
+      .flatMap((line) =>
+        line.startsWith("a=candidate:") ? this.rewriteCandidate(line.slice(2)).map((c) => `a=${c}`) : [line],
+      )
+      .join("\r\n");
+  }
+
+  /** The same for one `candidate:...` string (a trickled candidate): none, one or several. */
+  rewriteCandidate(candidate: string): string[] {
+    const host = /^candidate:(\S+) (\d+) (\S+) (\d+) (\S+) (\d+) typ host(.*)$/.exec(candidate);
+    if (!host) return [candidate];
+    const address = host[5]!;
+    if (!this.allows(address)) return [];
+    const publics = this.publicAddresses.filter((p) => isIP(p) === isIP(address));
+    const out = publics.length === 0 || this.settings.keepPrivateHost ? [candidate] : [];
+    for (const [i, publicAddress] of publics.entries()) {
+      // A foundation of its own per address, as the candidates differ in more than the port.
+      out.push(
+        `candidate:${host[1]}${i + 1} ${host[2]} ${host[3]} ${host[4]} ${publicAddress} ${host[6]} typ host${host[7]}`,
+      );
     }
-    return out.join("\r\n");
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { expectSuccess, JanusSession } from "@callgate/client";
+import type { JsonObject } from "@callgate/protocol";
 import { GenericNack, RtcpTransportLayerFeedback, RtpHeader, RtpPacket } from "werift";
 import type { GatewaySettings } from "../config/settings.js";
 import { nextEvent, startTestGateway } from "../testing/test-gateway.js";
@@ -11,14 +12,15 @@ import { eventually, TestPeer } from "../testing/werift-client.js";
 
 const TOKEN = "ice-token";
 
-/** An EchoTest call from a werift peer to a gateway with these settings. */
-async function echoCall(tweak: (s: GatewaySettings) => void) {
+/** An EchoTest call from a werift peer to a gateway with these settings; `onEvent` sees the events no test waits for. */
+async function echoCall(tweak: (s: GatewaySettings) => void, onEvent?: (m: JsonObject) => void) {
   const gw = await startTestGateway(mkdtempSync(join(tmpdir(), "cg-ice-")), (s) => {
     s.nat.iceEnforceList = ["127.0.0.1"];
     tweak(s);
   });
   expectSuccess(await gw.adminRequest({ janus: "add_token", token: TOKEN }));
   const conn = await gw.connect({ token: TOKEN });
+  if (onEvent) conn.onEvent = onEvent;
   const session = await JanusSession.create(conn, 0);
   const handle = await session.attach("janus.plugin.echotest");
   const peer = new TestPeer();
@@ -88,6 +90,43 @@ describe("the gateway's ICE candidates and RTCP", () => {
       assert.deepEqual(gw.gateway.media.hostAddresses, []);
     } finally {
       await gw.close();
+    }
+  });
+
+  it("trickles its own candidates with full_trickle, and connects on them", async () => {
+    const trickles: JsonObject[] = [];
+    const call = await echoCall(
+      (s) => {
+        s.nat.fullTrickle = true;
+      },
+      (m) => {
+        if (m.janus === "trickle") trickles.push(m);
+      },
+    );
+    try {
+      assert.doesNotMatch(
+        call.answer,
+        /a=candidate:/,
+        "the answer goes out before gathering, without candidates",
+      );
+      await eventually(
+        () => trickles.some((t) => (t.candidate as JsonObject).completed === true),
+        5000,
+        "completed",
+      );
+      const candidates = trickles.map((t) => t.candidate as JsonObject).filter((c) => c.completed !== true);
+      assert.ok(candidates.length > 0);
+      for (const c of candidates) {
+        assert.match(c.candidate as string, /^candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/);
+        assert.equal(typeof c.sdpMLineIndex, "number");
+        await call.peer.pc.addIceCandidate(
+          c as { candidate: string; sdpMid?: string; sdpMLineIndex?: number },
+        );
+      }
+      assert.equal(trickles[0]!.sender, call.handle.id);
+      await call.webrtcup;
+    } finally {
+      await call.close();
     }
   });
 
@@ -170,6 +209,29 @@ describe("the gateway's ICE candidates and RTCP", () => {
       }
     } finally {
       await call.close();
+    }
+  });
+
+  it("tears down a peer that vanishes without a DTLS alert within seconds", async () => {
+    const call = await echoCall(() => {});
+    try {
+      await call.webrtcup;
+      await call.peer.send("video", "alive", 10);
+      const hangup = nextEvent(call.conn, (m) => m.janus === "hangup", 15000);
+      // the "browser" drops off the network: its sockets close, no DTLS alert, no ICE, no RTCP
+      const vanishedAt = Date.now();
+      for (const dtls of call.peer.pc.dtlsTransports) {
+        const ice = dtls.iceTransport.connection as unknown as {
+          protocols: Array<{ close(): Promise<void> }>;
+        };
+        for (const protocol of ice.protocols) await protocol.close();
+      }
+      const event = await hangup;
+      const took = Date.now() - vanishedAt;
+      assert.equal(event.reason, "ICE failed");
+      assert.ok(took < 10000, `hung up ${took} ms after the peer vanished`);
+    } finally {
+      await call.close().catch(() => {});
     }
   });
 

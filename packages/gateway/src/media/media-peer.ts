@@ -23,6 +23,8 @@ export interface MediaPeerEvents {
    * receive is (we NACK the peer).
    */
   slowlink(mid: string, kind: MediaKind, uplink: boolean, lost: number): void;
+  /** Full trickle only: a local candidate to send the user (Janus's `trickle`), null when gathering is done. */
+  localCandidate(candidate: RemoteCandidate | null): void;
   /** A keyframe request (PLI or FIR) arrived for what this peer receives from us. */
   keyframeRequest(kind: MediaKind): void;
   /** The PeerConnection is gone; `reason` is Janus's wording (e.g. "ICE failed", "DTLS alert"). */
@@ -53,6 +55,11 @@ export interface MediaPeerOptions {
   events: MediaPeerEvents;
   /** Seconds without media on an m-line before `media(receiving=false)` (Janus's no_media_timer). */
   noMediaTimer: number;
+  /**
+   * Janus's full_trickle: SDPs go out at once without candidates, which follow as `localCandidate`
+   * events. Otherwise (half-trickle, Janus's default) the SDP waits for gathering and carries them.
+   */
+  fullTrickle: boolean;
   /** Lost packets per second that make a `slowlink` (0: never, as Janus's default). */
   slowlinkThreshold: number;
 }

@@ -111,7 +111,7 @@ export function nextEvent(
     };
     const timer = setTimeout(() => {
       pending.splice(pending.indexOf(waiter), 1);
-      reject(new Error("no matching event"));
+      reject(new Error(`no matching event within ${timeoutMs} ms: ${predicate.toString().slice(0, 160)}`));
     }, timeoutMs);
     pending.push(waiter);
   });

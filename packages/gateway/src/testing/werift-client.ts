@@ -1,24 +1,58 @@
-import { RTCPeerConnection, type RTCRtpTransceiver, RtpHeader, RtpPacket } from "werift";
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  type RTCRtpTransceiver,
+  RtpHeader,
+  RtpPacket,
+} from "werift";
 
 export interface ReceivedPacket {
   seq: number;
   ssrc: number;
+  payloadType: number;
   payload: string;
+}
+
+export interface TestPeerOptions {
+  /** Payload types to offer for Opus and VP8 (werift's own numbers otherwise), to test PT mapping. */
+  payloadTypes?: { audio: number; video: number };
 }
 
 /** A werift peer standing in for a browser in Node tests: max-bundle, loopback only, no STUN. */
 export class TestPeer {
-  readonly pc = new RTCPeerConnection({
-    iceServers: [],
-    iceAdditionalHostAddresses: ["127.0.0.1"],
-    bundlePolicy: "max-bundle",
-  });
+  readonly pc: RTCPeerConnection;
   readonly received = { audio: [] as string[], video: [] as string[] };
   /** Every packet received, with the header fields tests check. */
   readonly packets = { audio: [] as ReceivedPacket[], video: [] as ReceivedPacket[] };
   private readonly transceivers = new Map<"audio" | "video", RTCRtpTransceiver>();
 
-  constructor() {
+  constructor(options: TestPeerOptions = {}) {
+    const pt = options.payloadTypes;
+    this.pc = new RTCPeerConnection({
+      iceServers: [],
+      iceAdditionalHostAddresses: ["127.0.0.1"],
+      bundlePolicy: "max-bundle",
+      ...(pt && {
+        codecs: {
+          audio: [
+            new RTCRtpCodecParameters({
+              mimeType: "audio/opus",
+              clockRate: 48000,
+              channels: 2,
+              payloadType: pt.audio,
+            }),
+          ],
+          video: [
+            new RTCRtpCodecParameters({
+              mimeType: "video/VP8",
+              clockRate: 90000,
+              payloadType: pt.video,
+              rtcpFeedback: [{ type: "nack" }, { type: "nack", parameter: "pli" }, { type: "goog-remb" }],
+            }),
+          ],
+        },
+      }),
+    });
     // Tracks are announced while a remote description is applied: watch transceivers from the start.
     this.pc.onTransceiverAdded.subscribe((t) => {
       if (t.kind === "audio" || t.kind === "video") this.watch(t);
@@ -88,7 +122,12 @@ export class TestPeer {
       track.onReceiveRtp.subscribe((rtp) => {
         const payload = rtp.payload.toString();
         this.received[kind].push(payload);
-        this.packets[kind].push({ seq: rtp.header.sequenceNumber, ssrc: rtp.header.ssrc, payload });
+        this.packets[kind].push({
+          seq: rtp.header.sequenceNumber,
+          ssrc: rtp.header.ssrc,
+          payloadType: rtp.header.payloadType,
+          payload,
+        });
       }),
     );
   }

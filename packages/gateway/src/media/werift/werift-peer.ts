@@ -9,6 +9,7 @@ import {
 } from "werift";
 import type { HostCandidates } from "../host-candidates.js";
 import type { MediaKind, MediaPeer, MediaPeerOptions, RemoteCandidate } from "../media-peer.js";
+import { SlowlinkCounter } from "../slowlink-counter.js";
 import { rembPacket } from "./remb.js";
 
 export interface WeriftSettings {
@@ -42,14 +43,19 @@ const GATHERING_TIMEOUT_MS = 5000;
 /** A REMB at or above this is Janus's "no cap" (plugins send 10 Mbps for bitrate 0). */
 const NO_CAP_BPS = 10_000_000;
 const REMB_INTERVAL_MS = 1000;
+/** Nothing at all from a connected peer for this long: it is gone (see startWatch). */
+const VANISHED_AFTER_MS = 8000;
 
 export class WeriftPeer implements MediaPeer {
   private readonly pc: RTCPeerConnection;
   private readonly hosts: HostCandidates;
+  private readonly slowlink: SlowlinkCounter;
   private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
   private readonly lastRtp = new Map<string, number>();
   private readonly receiving = new Set<string>();
-  private noMediaTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  /** When the last RTP or RTCP packet came from the peer. */
+  private lastHeard = 0;
   private rembTimer: NodeJS.Timeout | undefined;
   /** The REMB cap a plugin set (bits per second), sent once the peer is connected. */
   private bitrateCap: number | undefined;
@@ -61,6 +67,9 @@ export class WeriftPeer implements MediaPeer {
     private readonly options: MediaPeerOptions,
   ) {
     this.hosts = settings.hosts;
+    this.slowlink = new SlowlinkCounter(options.slowlinkThreshold, (mid, kind, uplink, lost) => {
+      if (!this.done) options.events.slowlink(mid, kind, uplink, lost);
+    });
     this.pc = new RTCPeerConnection({
       iceServers: settings.iceServers,
       // werift skips loopback unless told; excluded addresses still get a socket from werift, so
@@ -77,7 +86,7 @@ export class WeriftPeer implements MediaPeer {
       if (state === "connected" && !this.connected) {
         this.connected = true;
         this.options.events.connected();
-        this.startNoMediaTimer();
+        this.startWatch();
         this.sendRemb();
       } else if (state === "failed") {
         this.close("ICE failed");
@@ -86,6 +95,21 @@ export class WeriftPeer implements MediaPeer {
       }
     });
     this.pc.onTransceiverAdded.subscribe((t) => this.watch(t));
+    if (options.fullTrickle) {
+      this.pc.onIceCandidate.subscribe((candidate) => {
+        if (this.done || !candidate) return;
+        for (const rewritten of this.hosts.rewriteCandidate(candidate.candidate)) {
+          options.events.localCandidate({
+            candidate: rewritten,
+            sdpMid: candidate.sdpMid,
+            sdpMLineIndex: candidate.sdpMLineIndex,
+          });
+        }
+      });
+      this.pc.iceGatheringStateChange.subscribe((state) => {
+        if (state === "complete" && !this.done) options.events.localCandidate(null);
+      });
+    }
   }
 
   get closed(): boolean {
@@ -102,8 +126,7 @@ export class WeriftPeer implements MediaPeer {
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
     this.resumeIceAfterRestart();
-    await this.gathered();
-    return this.hosts.rewriteSdp(this.pc.localDescription!.sdp);
+    return this.localSdp();
   }
 
   private offered = false;
@@ -116,8 +139,7 @@ export class WeriftPeer implements MediaPeer {
     for (const kind of kinds) this.watch(this.pc.addTransceiver(kind, { direction: "sendrecv" }));
     await this.pc.setLocalDescription(await this.pc.createOffer());
     this.offered = true;
-    await this.gathered();
-    return this.hosts.rewriteSdp(this.pc.localDescription!.sdp);
+    return this.localSdp();
   }
 
   async acceptAnswer(answerSdp: string): Promise<void> {
@@ -148,7 +170,7 @@ export class WeriftPeer implements MediaPeer {
   capBitrate(bitsPerSecond: number): void {
     this.bitrateCap = bitsPerSecond;
     if (this.rembTimer) clearInterval(this.rembTimer);
-    if (this.slowlinkTimer) clearInterval(this.slowlinkTimer);
+    this.slowlink.close();
     this.rembTimer = undefined;
     this.sendRemb();
     // Browsers treat REMB as a live estimate, so a cap is repeated every second while it holds (10 Mbps and up is "no cap").
@@ -182,9 +204,9 @@ export class WeriftPeer implements MediaPeer {
   close(reason: string): void {
     if (this.done) return;
     this.done = true;
-    if (this.noMediaTimer) clearInterval(this.noMediaTimer);
+    if (this.watchTimer) clearInterval(this.watchTimer);
     if (this.rembTimer) clearInterval(this.rembTimer);
-    if (this.slowlinkTimer) clearInterval(this.slowlinkTimer);
+    this.slowlink.close();
     this.pc.close().catch(() => {});
     this.options.events.closed(reason);
   }
@@ -204,6 +226,7 @@ export class WeriftPeer implements MediaPeer {
     // specific feedback by the feedback's *sender* SSRC first, which is the browser's own send
     // SSRC: the request then lands on our receiver, not our sender. Listen on both, match by SSRC.
     const onFeedback = (rtcp: RtcpPacket) => {
+      this.lastHeard = Date.now();
       if (rtcp.type !== RtcpPayloadSpecificFeedback.type) return;
       const feedback = (rtcp as RtcpPayloadSpecificFeedback).feedback as {
         count: number;
@@ -219,39 +242,20 @@ export class WeriftPeer implements MediaPeer {
     };
     t.sender.onRtcp.subscribe(onFeedback);
     t.receiver.onRtcp.subscribe(onFeedback);
-    if (this.options.slowlinkThreshold > 0) {
-      t.sender.onGenericNack.subscribe((nack) => this.lost(t, kind, true, nack.lost.length));
-      t.receiver.onPacketLost.subscribe((nack) => this.lost(t, kind, false, nack.lost.length));
+    if (this.slowlink.enabled) {
+      t.sender.onGenericNack.subscribe((nack) =>
+        this.slowlink.add(t.mid ?? kind, kind, true, nack.lost.length),
+      );
+      t.receiver.onPacketLost.subscribe((nack) =>
+        this.slowlink.add(t.mid ?? kind, kind, false, nack.lost.length),
+      );
     }
-  }
-
-  /** Lost packets counted per m-line and direction over the current second, for `slowlink`. */
-  private readonly lostThisSecond = new Map<
-    string,
-    { t: RTCRtpTransceiver; kind: MediaKind; uplink: boolean; lost: number }
-  >();
-  private slowlinkTimer: NodeJS.Timeout | undefined;
-
-  private lost(t: RTCRtpTransceiver, kind: MediaKind, uplink: boolean, count: number): void {
-    if (this.done || count === 0) return;
-    const key = `${t.mid ?? kind}/${uplink}`;
-    const entry = this.lostThisSecond.get(key) ?? { t, kind, uplink, lost: 0 };
-    entry.lost += count;
-    this.lostThisSecond.set(key, entry);
-    this.slowlinkTimer ??= setInterval(() => this.checkSlowlink(), 1000).unref();
-  }
-
-  private checkSlowlink(): void {
-    for (const { t, kind, uplink, lost } of this.lostThisSecond.values()) {
-      if (lost >= this.options.slowlinkThreshold)
-        this.options.events.slowlink(t.mid ?? kind, kind, uplink, lost);
-    }
-    this.lostThisSecond.clear();
   }
 
   private received(t: RTCRtpTransceiver, kind: MediaKind, rtp: RtpPacket): void {
     const mid = t.mid ?? kind;
-    this.lastRtp.set(mid, Date.now());
+    this.lastHeard = Date.now();
+    this.lastRtp.set(mid, this.lastHeard);
     if (!this.receiving.has(mid)) {
       this.receiving.add(mid);
       this.options.events.media(mid, kind, true);
@@ -259,11 +263,22 @@ export class WeriftPeer implements MediaPeer {
     this.options.events.rtp(kind, rtp.serialize());
   }
 
-  private startNoMediaTimer(): void {
+  /**
+   * Every half second: Janus's no-media events, and the vanished-peer check. A connected browser
+   * sends RTP or RTCP at least every few seconds, muted or not; when nothing at all has come for
+   * VANISHED_AFTER_MS the peer is gone without a DTLS alert (closed laptop, lost network), and the
+   * call ends now rather than after ICE consent expires (30 s).
+   */
+  private startWatch(): void {
     const limitMs = this.options.noMediaTimer * 1000;
-    if (limitMs <= 0) return;
-    this.noMediaTimer = setInterval(() => {
+    this.lastHeard = Date.now();
+    this.watchTimer = setInterval(() => {
       const now = Date.now();
+      if (now - this.lastHeard >= VANISHED_AFTER_MS) {
+        this.close("ICE failed");
+        return;
+      }
+      if (limitMs <= 0) return;
       for (const t of this.transceivers.values()) {
         const mid = t.mid ?? t.kind;
         const last = this.lastRtp.get(mid);
@@ -273,7 +288,19 @@ export class WeriftPeer implements MediaPeer {
         }
       }
     }, 500);
-    this.noMediaTimer.unref();
+    this.watchTimer.unref();
+  }
+
+  /** The local SDP to send: with every candidate (half-trickle), or at once without any (full trickle). */
+  private async localSdp(): Promise<string> {
+    if (!this.options.fullTrickle) {
+      await this.gathered();
+      return this.hosts.rewriteSdp(this.pc.localDescription!.sdp);
+    }
+    return this.pc
+      .localDescription!.sdp.split("\r\n")
+      .filter((line) => !line.startsWith("a=candidate:") && line !== "a=end-of-candidates")
+      .join("\r\n");
   }
 
   private gathered(): Promise<void> {
