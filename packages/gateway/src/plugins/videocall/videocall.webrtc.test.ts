@@ -43,7 +43,8 @@ describe("VideoCall media through the gateway", () => {
     await alice.message({ request: "register", username: "alice" });
     await bob.message({ request: "register", username: "bob" });
 
-    const caller = new TestPeer();
+    // the caller offers payload types no browser picks, so the legs negotiate different numbers
+    const caller = new TestPeer({ payloadTypes: { audio: 109, video: 120 } });
     const callee = new TestPeer();
     caller.addMedia();
     const incoming = nextEvent(connB, (m) => result(m)?.event === "incomingcall", 10000);
@@ -81,6 +82,13 @@ describe("VideoCall media through the gateway", () => {
       );
     });
     assert.ok(callee.received.video.every((p) => p.startsWith("a2b-")));
+    // payload types are mapped: each side receives the numbers its own SDP negotiated
+    const ptIn = (sdp: string, codec: string) =>
+      Number(new RegExp(`a=rtpmap:(\\d+) ${codec}/`).exec(sdp)?.[1]);
+    const calleeVideoPt = ptIn(offerToBob.sdp, "VP8");
+    assert.notEqual(calleeVideoPt, 120, "the gateway's own offer to bob numbers VP8 its own way");
+    assert.ok(callee.packets.video.every((p) => p.payloadType === calleeVideoPt));
+    assert.ok(caller.packets.video.every((p) => p.payloadType === 120));
     assert.ok(caller.received.video.every((p) => p.startsWith("b2a-")));
     await eventually(() => callee.received.audio.length >= 10, 5000, "audio to the callee");
 
@@ -134,4 +142,88 @@ describe("VideoCall media through the gateway", () => {
     connB.close();
     await eventually(() => udpSockets() === socketsBefore, 3000, "every UDP socket closed");
   });
+
+  /** alice calls bob with werift peers; resolves once both legs are up. */
+  async function connectedCall(alice: string, bob: string) {
+    const [connA, connB] = [await gw.connect({ token: TOKEN }), await gw.connect({ token: TOKEN })];
+    const [sessionA, sessionB] = [await JanusSession.create(connA, 0), await JanusSession.create(connB, 0)];
+    const [handleA, handleB] = [
+      await sessionA.attach("janus.plugin.videocall"),
+      await sessionB.attach("janus.plugin.videocall"),
+    ];
+    await handleA.message({ request: "register", username: alice });
+    await handleB.message({ request: "register", username: bob });
+    const [caller, callee] = [new TestPeer(), new TestPeer()];
+    caller.addMedia();
+    const incoming = nextEvent(connB, (m) => result(m)?.event === "incomingcall", 10000);
+    await handleA.message({ request: "call", username: bob }, await caller.offer());
+    const offer = (await incoming).jsep as { sdp: string };
+    const accepted = nextEvent(connA, (m) => result(m)?.event === "accepted", 10000);
+    const ups = Promise.all([
+      nextEvent(connA, (m) => m.janus === "webrtcup", 10000),
+      nextEvent(connB, (m) => m.janus === "webrtcup", 10000),
+    ]);
+    await handleB.message({ request: "accept" }, await callee.answer(offer));
+    await caller.accept((await accepted).jsep as { sdp: string });
+    await ups;
+    return {
+      connA,
+      connB,
+      sessionA,
+      sessionB,
+      handleA,
+      handleB,
+      async close() {
+        await Promise.all([caller.close(), callee.close()]);
+        await sessionA.destroy().catch(() => {});
+        await sessionB.destroy().catch(() => {});
+        connA.close();
+        connB.close();
+      },
+    };
+  }
+
+  for (const ending of [
+    "detaches its handle",
+    "destroys its session",
+    "lets its session time out",
+  ] as const) {
+    it(`tells the partner when the caller ${ending}, and the partner can call again at once`, async () => {
+      const suffix = ending.split(" ")[0];
+      const call = await connectedCall(`alice-${suffix}`, `bob-${suffix}`);
+      try {
+        const bobHangup = nextEvent(call.connB, (m) => result(m)?.event === "hangup", 10000);
+        if (ending === "detaches its handle") await call.handleA.detach();
+        else if (ending === "destroys its session") await call.sessionA.destroy();
+        else
+          expectSuccess(
+            await gw.adminRequest({ janus: "set_session_timeout", session_id: call.sessionA.id, timeout: 1 }),
+          );
+        assert.equal(result(await bobHangup)?.username, `alice-${suffix}`);
+        const info = await gw.adminRequest({
+          janus: "handle_info",
+          session_id: call.sessionB.id,
+          handle_id: call.handleB.id,
+        });
+        assert.equal(((info.info as JsonObject).plugin_specific as JsonObject).state, "idle");
+        // bob calls someone else at once
+        const connC = await gw.connect({ token: TOKEN });
+        const sessionC = await JanusSession.create(connC, 0);
+        const carol = await sessionC.attach("janus.plugin.videocall");
+        await carol.message({ request: "register", username: `carol-${suffix}` });
+        const again = new TestPeer();
+        again.addMedia();
+        const calling = await call.handleB.message(
+          { request: "call", username: `carol-${suffix}` },
+          await again.offer(),
+        );
+        assert.deepEqual(calling.data, { videocall: "event", result: { event: "calling" } });
+        await again.close();
+        await sessionC.destroy();
+        connC.close();
+      } finally {
+        await call.close();
+      }
+    });
+  }
 });
