@@ -45,6 +45,13 @@ describe("janus.js EchoTest in Chromium", () => {
       await tab.waitForFunction(() => (window as unknown as HarnessWindow).cg.video().width > 0, undefined, {
         timeout: 15000,
       });
+      const sdp = await tab.evaluate(() => (window as unknown as HarnessWindow).cg.lastJsepSdp ?? "");
+      assert.match(sdp, /^v=0/);
+      assert.doesNotMatch(
+        sdp,
+        /a=candidate:/,
+        "the gateway's candidates came as trickle events, not in its SDP",
+      );
       await tab.close();
     } finally {
       await trickling.stop();

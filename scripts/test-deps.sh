@@ -3,7 +3,7 @@
 # janus.js and Chromium),
 # when they are missing and we may install them. Without them those tests fail with a clear message.
 set -euo pipefail
-packages=(janus janus-demos chromium)
+packages=(janus janus-demos chromium coturn)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,4 +18,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts a Janus service on install where systemd runs; the tests start their own.
-(systemctl stop janus 2>/dev/null || service janus stop 2>/dev/null || true) >/dev/null 2>&1
+(systemctl stop janus coturn 2>/dev/null || (service janus stop; service coturn stop) 2>/dev/null || true) >/dev/null 2>&1

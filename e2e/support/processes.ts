@@ -149,6 +149,7 @@ export async function startCallgateMedia(
         `${p.adminWs}`,
         "--no-wss",
         "--no-admin-secure",
+        ...extraArgs,
       ],
       dir,
       p,

@@ -23,6 +23,8 @@ export interface Harness {
   set(body: Record<string, unknown>): void;
   send(body: Record<string, unknown>): void;
   hangup(): void;
+  /** The SDP of the last jsep the gateway sent, as it came in the event (before any trickled candidate). */
+  lastJsepSdp?: string;
   /** "iceConnectionState/connectionState/signalingState" of the handle's PeerConnection, for failure messages. */
   pcState(): string;
   /** Restarts ICE with a new offer sent in a `set` request (as the VideoCall demo does), resolving with the old and new remote ICE ufrags. */
@@ -65,6 +67,7 @@ function attach(plugin) {
       mediaState: (kind, on, mid) => log({ media: kind, on }),
       onmessage: (msg, jsep) => {
         log({ msg, jsep: jsep ? jsep.type : undefined });
+        if (jsep) window.cg.lastJsepSdp = jsep.sdp;
         const result = msg.result || {};
         if (result.event === "incomingcall") window.cg.incoming = jsep;
         if (jsep && (result.event === "accepted" || result.event === "update" || msg.echotest === "event")) handle.handleRemoteJsep({ jsep, error: (e) => window.cg.errors.push("remote jsep: " + String(e)) });

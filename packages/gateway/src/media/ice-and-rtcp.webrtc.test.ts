@@ -7,6 +7,7 @@ import { expectSuccess, JanusSession } from "@callgate/client";
 import type { JsonObject } from "@callgate/protocol";
 import { GenericNack, RtcpTransportLayerFeedback, RtpHeader, RtpPacket } from "werift";
 import type { GatewaySettings } from "../config/settings.js";
+import { coturnInstalled, startCoturn } from "../testing/coturn.js";
 import { nextEvent, startTestGateway } from "../testing/test-gateway.js";
 import { eventually, TestPeer } from "../testing/werift-client.js";
 
@@ -127,6 +128,29 @@ describe("the gateway's ICE candidates and RTCP", () => {
       await call.webrtcup;
     } finally {
       await call.close();
+    }
+  });
+
+  it("gathers a relayed candidate from the configured TURN server (coturn)", {
+    skip: coturnInstalled() ? false : "Debian's coturn is not installed (npm test installs it as root)",
+  }, async () => {
+    const turn = await startCoturn({ users: { gateway: "turn-password" } });
+    try {
+      const call = await echoCall((s) => {
+        s.nat.turnServer = "127.0.0.1";
+        s.nat.turnPort = turn.port;
+        s.nat.turnType = "udp";
+        s.nat.turnUser = "gateway";
+        s.nat.turnPwd = "turn-password";
+      });
+      try {
+        assert.match(call.answer, /a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ relay raddr/);
+        await call.webrtcup;
+      } finally {
+        await call.close();
+      }
+    } finally {
+      await turn.stop();
     }
   });
 
