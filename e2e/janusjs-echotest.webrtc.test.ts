@@ -1,43 +1,29 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchChromium, servePage } from "./support/browser.js";
-import { type RunningTarget, startCallgateMedia } from "./support/processes.js";
+import { startCallgateMedia } from "./support/processes.js";
 import type { HarnessWindow } from "./webrtc/janusjs-page.js";
-
-const ADMIN = "browser-admin-secret";
-const TOKEN = "browser-token";
+import {
+  ADMIN_SECRET,
+  addToken,
+  type BrowserFixture,
+  startBrowserFixture,
+  TOKEN,
+} from "./webrtc/janusjs-steps.js";
 
 /** Headless Chromium running janus.js (Debian's, unchanged) against the Callgate gateway. */
 describe("janus.js EchoTest in Chromium", () => {
-  let gateway: RunningTarget;
-  let browser: Browser;
-  let page: Awaited<ReturnType<typeof servePage>>;
-
+  let fixture: BrowserFixture;
   before(async () => {
-    gateway = await startCallgateMedia(ADMIN);
-    await fetch(gateway.admin, {
-      method: "POST",
-      body: JSON.stringify({ janus: "add_token", token: TOKEN, transaction: "t", admin_secret: ADMIN }),
-    });
-    page = await servePage();
-    browser = await launchChromium();
+    fixture = await startBrowserFixture();
   });
-  after(async () => {
-    await browser?.close();
-    await page?.close();
-    await gateway?.stop();
-  });
+  after(() => fixture?.close());
 
   it("works with full_trickle, the gateway's candidates coming as trickle events", async () => {
-    const trickling = await startCallgateMedia(ADMIN, ["--full-trickle"]);
+    const trickling = await startCallgateMedia(ADMIN_SECRET, ["--full-trickle"]);
     try {
-      await fetch(trickling.admin, {
-        method: "POST",
-        body: JSON.stringify({ janus: "add_token", token: TOKEN, transaction: "t", admin_secret: ADMIN }),
-      });
-      const tab = await browser.newPage();
-      await tab.goto(page.url);
+      await addToken(trickling);
+      const tab = await fixture.browser.newPage();
+      await tab.goto(fixture.page.url);
       await tab.evaluate(
         ([s, t]) => (window as unknown as HarnessWindow).cg.echotest(s!, t!),
         [trickling.ws, TOKEN],
@@ -60,11 +46,11 @@ describe("janus.js EchoTest in Chromium", () => {
 
   for (const transport of ["WebSocket", "HTTP long-poll"] as const) {
     it(`echoes the fake camera and microphone over ${transport}`, async (t) => {
-      const tab = await browser.newPage();
+      const tab = await fixture.browser.newPage();
       const errors: string[] = [];
       tab.on("pageerror", (e) => errors.push(e.message));
-      await tab.goto(page.url);
-      const server = transport === "WebSocket" ? gateway.ws : gateway.http;
+      await tab.goto(fixture.page.url);
+      const server = transport === "WebSocket" ? fixture.gateway.ws : fixture.gateway.http;
       await tab.evaluate(
         ([s, t]) => (window as unknown as HarnessWindow).cg.echotest(s!, t!),
         [server, TOKEN],

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium, servePage } from "./support/browser.js";
+import type { Page } from "playwright-core";
 import { udpSocketsOf, waitFor } from "./support/proc-sockets.js";
-import { type RunningTarget, startCallgateMedia } from "./support/processes.js";
 import type { HarnessWindow } from "./webrtc/janusjs-page.js";
-
-const ADMIN = "browser-admin-secret";
-const TOKEN = "browser-token";
+import {
+  ADMIN_SECRET,
+  type BrowserFixture,
+  callAndRender,
+  register,
+  startBrowserFixture,
+  waitForHangup,
+} from "./webrtc/janusjs-steps.js";
 
 async function inbound(tab: Page) {
   return tab.evaluate(() => (window as unknown as HarnessWindow).cg.inbound());
@@ -27,64 +30,25 @@ async function events(tab: Page) {
 
 /** Two Chromium pages running janus.js call each other through the Callgate gateway. */
 describe("janus.js VideoCall between two Chromium pages", () => {
-  let gateway: RunningTarget;
-  let browser: Browser;
-  let page: Awaited<ReturnType<typeof servePage>>;
-
+  let fixture: BrowserFixture;
   before(async () => {
-    gateway = await startCallgateMedia(ADMIN);
-    await fetch(gateway.admin, {
-      method: "POST",
-      body: JSON.stringify({ janus: "add_token", token: TOKEN, transaction: "t", admin_secret: ADMIN }),
-    });
-    page = await servePage();
-    browser = await launchChromium();
+    fixture = await startBrowserFixture();
   });
-  after(async () => {
-    await browser?.close();
-    await page?.close();
-    await gateway?.stop();
-  });
+  after(() => fixture?.close());
 
   for (const transport of ["WebSocket", "HTTP long-poll"] as const) {
     it(`calls, renders both videos, mutes video, and hangs up over ${transport}`, async (t) => {
-      const server = transport === "WebSocket" ? gateway.ws : gateway.http;
+      const server = transport === "WebSocket" ? fixture.gateway.ws : fixture.gateway.http;
       const suffix = transport === "WebSocket" ? "ws" : "http";
-      const [a, b] = [await browser.newPage(), await browser.newPage()];
+      const [a, b] = [await fixture.browser.newPage(), await fixture.browser.newPage()];
       const errors: string[] = [];
       for (const tab of [a, b]) {
         tab.on("pageerror", (e) => errors.push(e.message));
-        await tab.goto(page.url);
+        await tab.goto(fixture.page.url);
       }
-      await a.evaluate(
-        ([s, t, u]) => (window as unknown as HarnessWindow).cg.register(s!, t!, u!),
-        [server, TOKEN, `alice-${suffix}`],
-      );
-      await b.evaluate(
-        ([s, t, u]) => (window as unknown as HarnessWindow).cg.register(s!, t!, u!),
-        [server, TOKEN, `bob-${suffix}`],
-      );
-      await b.waitForFunction(() =>
-        (window as unknown as HarnessWindow).cg.events.some(
-          (e) => (e.msg?.result as { event?: string } | undefined)?.event === "registered",
-        ),
-      );
-      await a.evaluate((u) => (window as unknown as HarnessWindow).cg.call(u), `bob-${suffix}`);
-      await b.waitForFunction(
-        () => (window as unknown as HarnessWindow).cg.incoming !== undefined,
-        undefined,
-        { timeout: 10000 },
-      );
-      const accepted = Date.now();
-      await b.evaluate(() => (window as unknown as HarnessWindow).cg.answer());
-      for (const tab of [a, b]) {
-        await tab.waitForFunction(
-          () => (window as unknown as HarnessWindow).cg.video().width > 0,
-          undefined,
-          { timeout: 10000 },
-        );
-      }
-      const renderMs = Date.now() - accepted;
+      await register(a, server, `alice-${suffix}`);
+      await register(b, server, `bob-${suffix}`);
+      const renderMs = await callAndRender(a, b, `bob-${suffix}`);
       assert.ok(renderMs < 3000, `both videos render within 3 s of accept (${renderMs} ms)`);
       const [a1, b1] = [await inbound(a), await inbound(b)];
       await a.waitForTimeout(1500);
@@ -150,12 +114,7 @@ describe("janus.js VideoCall between two Chromium pages", () => {
       assert.equal(await b.evaluate(() => (window as unknown as HarnessWindow).cg.state.hungUp), undefined);
       // hang up on alice's side: bob hears it
       await a.evaluate(() => (window as unknown as HarnessWindow).cg.hangup());
-      await b.waitForFunction(
-        () => (window as unknown as HarnessWindow).cg.state.hungUp !== undefined,
-        undefined,
-        { timeout: 10000 },
-      );
-      const hungUp = await b.evaluate(() => (window as unknown as HarnessWindow).cg.state.hungUp);
+      const hungUp = await waitForHangup(b);
       assert.equal(hungUp?.username, `alice-${suffix}`);
       assert.ok((await events(a)).some((e) => e.webrtc === true));
       assert.deepEqual(errors, []);
@@ -167,48 +126,26 @@ describe("janus.js VideoCall between two Chromium pages", () => {
   it("tells the partner when a page closes abruptly, and leaves no handles behind", async () => {
     const admin = async (body: Record<string, unknown>) =>
       (await (
-        await fetch(gateway.admin, {
+        await fetch(fixture.gateway.admin, {
           method: "POST",
-          body: JSON.stringify({ transaction: "t", admin_secret: ADMIN, ...body }),
+          body: JSON.stringify({ transaction: "t", admin_secret: ADMIN_SECRET, ...body }),
         })
       ).json()) as Record<string, unknown>;
     const sessionsBefore = (await admin({ janus: "list_sessions" })).sessions as number[];
-    const socketsBefore = udpSocketsOf(gateway.pid);
-    const [a, b] = [await browser.newPage(), await browser.newPage()];
-    for (const tab of [a, b]) await tab.goto(page.url);
-    await a.evaluate(
-      ([s, t]) => (window as unknown as HarnessWindow).cg.register(s!, t!, "alice-abrupt"),
-      [gateway.ws, TOKEN],
-    );
-    await b.evaluate(
-      ([s, t]) => (window as unknown as HarnessWindow).cg.register(s!, t!, "bob-abrupt"),
-      [gateway.ws, TOKEN],
-    );
-    await b.waitForFunction(() =>
-      (window as unknown as HarnessWindow).cg.events.some(
-        (e) => (e.msg?.result as { event?: string } | undefined)?.event === "registered",
-      ),
-    );
-    await a.evaluate(() => (window as unknown as HarnessWindow).cg.call("bob-abrupt"));
-    await b.waitForFunction(() => (window as unknown as HarnessWindow).cg.incoming !== undefined, undefined, {
-      timeout: 10000,
-    });
-    await b.evaluate(() => (window as unknown as HarnessWindow).cg.answer());
-    await b.waitForFunction(() => (window as unknown as HarnessWindow).cg.video().width > 0, undefined, {
-      timeout: 10000,
-    });
-    const socketsDuring = udpSocketsOf(gateway.pid);
+    const socketsBefore = udpSocketsOf(fixture.gateway.pid);
+    const [a, b] = [await fixture.browser.newPage(), await fixture.browser.newPage()];
+    for (const tab of [a, b]) await tab.goto(fixture.page.url);
+    await register(a, fixture.gateway.ws, "alice-abrupt");
+    await register(b, fixture.gateway.ws, "bob-abrupt");
+    await callAndRender(a, b, "bob-abrupt");
+    const socketsDuring = udpSocketsOf(fixture.gateway.pid);
     assert.ok(
       socketsDuring > socketsBefore,
       `the call's legs hold UDP sockets (${socketsBefore} → ${socketsDuring})`,
     );
     const closedAt = Date.now();
     await a.close();
-    await b.waitForFunction(
-      () => (window as unknown as HarnessWindow).cg.state.hungUp !== undefined,
-      undefined,
-      { timeout: 10000 },
-    );
+    await waitForHangup(b);
     assert.ok(Date.now() - closedAt < 10000);
     const sessions = ((await admin({ janus: "list_sessions" })).sessions as number[]).filter(
       (s) => !sessionsBefore.includes(s),
@@ -218,7 +155,7 @@ describe("janus.js VideoCall between two Chromium pages", () => {
     assert.equal(handles.length, 1, "bob's handle only");
     // both legs' PeerConnections are gone: the gateway holds no more UDP sockets than before the call
     await waitFor(
-      () => udpSocketsOf(gateway.pid),
+      () => udpSocketsOf(fixture.gateway.pid),
       (n) => n <= socketsBefore,
       5000,
       `gateway UDP sockets (${socketsBefore} before the call)`,
@@ -227,56 +164,25 @@ describe("janus.js VideoCall between two Chromium pages", () => {
   });
 
   it("connects twenty calls in a row, each rendering video within 3 s of accept", async (t) => {
-    const [a, b] = [await browser.newPage(), await browser.newPage()];
+    const [a, b] = [await fixture.browser.newPage(), await fixture.browser.newPage()];
     const errors: string[] = [];
     for (const tab of [a, b]) {
       tab.on("pageerror", (e) => errors.push(e.message));
-      await tab.goto(page.url);
+      await tab.goto(fixture.page.url);
     }
-    for (const [tab, name] of [
-      [a, "alice-twenty"],
-      [b, "bob-twenty"],
-    ] as const) {
-      await tab.evaluate(
-        ([s, tk, u]) => (window as unknown as HarnessWindow).cg.register(s!, tk!, u!),
-        [gateway.ws, TOKEN, name],
-      );
-      await tab.waitForFunction(() =>
-        (window as unknown as HarnessWindow).cg.events.some(
-          (e) => (e.msg?.result as { event?: string } | undefined)?.event === "registered",
-        ),
-      );
-    }
+    await register(a, fixture.gateway.ws, "alice-twenty");
+    await register(b, fixture.gateway.ws, "bob-twenty");
     const cleanups = (tab: Page) =>
       tab.evaluate(() => (window as unknown as HarnessWindow).cg.events.filter((e) => e.cleanup).length);
     const renderTimes: number[] = [];
     for (let call = 1; call <= 20; call++) {
       for (const tab of [a, b]) await tab.evaluate(() => (window as unknown as HarnessWindow).cg.reset());
       const [aCleanups, bCleanups] = [await cleanups(a), await cleanups(b)];
-      await a.evaluate(() => (window as unknown as HarnessWindow).cg.call("bob-twenty"));
-      await b.waitForFunction(
-        () => (window as unknown as HarnessWindow).cg.incoming !== undefined,
-        undefined,
-        { timeout: 10000 },
-      );
-      const accepted = Date.now();
-      await b.evaluate(() => (window as unknown as HarnessWindow).cg.answer());
-      for (const tab of [a, b]) {
-        await tab.waitForFunction(
-          () => (window as unknown as HarnessWindow).cg.video().width > 0,
-          undefined,
-          { timeout: 10000 },
-        );
-      }
-      renderTimes.push(Date.now() - accepted);
+      renderTimes.push(await callAndRender(a, b, "bob-twenty"));
       // hang up from alternating sides; both pages clean up before the next call
       const [hanger, other] = call % 2 === 0 ? [a, b] : [b, a];
       await hanger.evaluate(() => (window as unknown as HarnessWindow).cg.hangup());
-      await other.waitForFunction(
-        () => (window as unknown as HarnessWindow).cg.state.hungUp !== undefined,
-        undefined,
-        { timeout: 10000 },
-      );
+      await waitForHangup(other);
       await a.waitForFunction(
         (n) => (window as unknown as HarnessWindow).cg.events.filter((e) => e.cleanup).length > n,
         aCleanups,
