@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { addGatewayOptions } from "./gateway-options.js";
 import { type GatewayCommandOptions, runGateway } from "./run-gateway.js";
+import { runServer, type ServerCommandOptions } from "./run-server.js";
 
 /** The `callgate` command. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +19,20 @@ export async function main(argv: string[]): Promise<number> {
   ).action((opts: GatewayCommandOptions) => {
     result = runGateway(opts);
   });
+
+  program
+    .command("server")
+    .description("run the chat server in the foreground (users, sessions; SQLite in the data folder)")
+    .option("-p, --port <port>", "HTTP port of the API", "8065")
+    .option("--bind <address>", "address to listen on (all interfaces by default, as Mattermost)", "::")
+    .option(
+      "--data-dir <dir>",
+      "folder for the SQLite database and secrets (created on first start)",
+      "./data",
+    )
+    .action((opts: ServerCommandOptions) => {
+      result = runServer(opts);
+    });
 
   addGatewayOptions(
     program

@@ -1,0 +1,44 @@
+import { resolve } from "node:path";
+import { buildServer, openSqlite } from "@callgate/server";
+
+export interface ServerCommandOptions {
+  port: string;
+  bind: string;
+  dataDir: string;
+}
+
+/** `callgate server`: the chat server in the foreground until SIGINT/SIGTERM. Returns the exit code. */
+export async function runServer(opts: ServerCommandOptions): Promise<number> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`callgate: --port must be a port number (0-65535), not '${opts.port}'`);
+    return 2;
+  }
+  const dataDir = resolve(opts.dataDir);
+  const db = await openSqlite(dataDir);
+  const app = buildServer({ db, logger: { level: process.env.CALLGATE_LOG_LEVEL ?? "info" } });
+  try {
+    await app.listen({ port, host: opts.bind });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(
+      code === "EADDRINUSE"
+        ? `callgate: port ${opts.bind}:${port} is already in use (change --port or stop the other program)`
+        : `callgate: cannot listen on ${opts.bind}:${port}: ${(err as Error).message}`,
+    );
+    await db.destroy();
+    return 3;
+  }
+  app.log.info({ dataDir, database: "sqlite" }, "chat server ready");
+  return new Promise<number>((done) => {
+    const stop = (signal: string) => {
+      app.log.info({ signal }, "shutting down");
+      app
+        .close()
+        .then(() => db.destroy())
+        .then(() => done(0));
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+}

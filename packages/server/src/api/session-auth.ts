@@ -1,0 +1,24 @@
+import type { FastifyRequest } from "fastify";
+import type { Accounts, Session, UserRow } from "../accounts/accounts.js";
+import { unauthorized } from "./errors.js";
+
+export const SESSION_COOKIE = "MMAUTHTOKEN";
+
+/** The token a request carries: `Authorization: Bearer …` (or Mattermost's `Token …`), else the session cookie. */
+export function requestToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^(?:Bearer|Token)\s+(\S+)$/i.exec(header) : null;
+  if (match) return match[1];
+  return request.cookies[SESSION_COOKIE] || undefined;
+}
+
+/** The logged-in user and session of a request, or a 401 in Mattermost's shape. */
+export async function requireSession(
+  accounts: Accounts,
+  request: FastifyRequest,
+): Promise<{ user: UserRow; session: Session }> {
+  const token = requestToken(request);
+  const found = token ? await accounts.authenticate(token) : undefined;
+  if (!found) throw unauthorized();
+  return found;
+}

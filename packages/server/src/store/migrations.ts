@@ -1,0 +1,44 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+
+/**
+ * Schema changes, in order; each runs once per database (Kysely records them in its own table).
+ * Written to run unchanged on SQLite and PostgreSQL.
+ */
+const migrations: Record<string, Migration> = {
+  "0001-users-and-sessions": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("users")
+        .addColumn("id", "varchar(26)", (c) => c.primaryKey())
+        .addColumn("username", "varchar(64)", (c) => c.notNull().unique())
+        .addColumn("email", "varchar(128)", (c) => c.notNull().unique())
+        .addColumn("password_hash", "varchar(256)", (c) => c.notNull())
+        .addColumn("roles", "varchar(256)", (c) => c.notNull())
+        .addColumn("create_at", "bigint", (c) => c.notNull())
+        .addColumn("update_at", "bigint", (c) => c.notNull())
+        .addColumn("delete_at", "bigint", (c) => c.notNull().defaultTo(sql`0`))
+        .execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id", "varchar(26)", (c) => c.primaryKey())
+        .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
+        .addColumn("user_id", "varchar(26)", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("create_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("last_activity_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("sessions_user_id").on("sessions").column("user_id").execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the database to the newest schema; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
+  }
+}

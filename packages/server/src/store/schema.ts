@@ -1,0 +1,30 @@
+import type { Generated } from "kysely";
+
+/** The tables, as Kysely sees them. Times are milliseconds since the epoch, as Mattermost's API. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  /** Space-separated, as Mattermost: "system_user" or "system_admin system_user". */
+  roles: string;
+  create_at: number;
+  update_at: number;
+  /** 0 while active; the deactivation time otherwise. */
+  delete_at: Generated<number>;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the bearer token: a stolen database does not hand out live sessions. */
+  token_hash: string;
+  user_id: string;
+  create_at: number;
+  expires_at: number;
+  last_activity_at: number;
+}
