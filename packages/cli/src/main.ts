@@ -22,7 +22,9 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("server")
-    .description("run the chat server in the foreground (users, sessions; SQLite in the data folder)")
+    .description(
+      "run the chat server in the foreground (SQLite in the data folder, or PostgreSQL when DATABASE_URL is set)",
+    )
     .option("-p, --port <port>", "HTTP port of the API", "8065")
     .option("--bind <address>", "address to listen on (all interfaces by default, as Mattermost)", "::")
     .option(

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { buildServer, openSqlite } from "@callgate/server";
+import { buildServer, openDatabase } from "@callgate/server";
 
 export interface ServerCommandOptions {
   port: string;
@@ -15,7 +15,8 @@ export async function runServer(opts: ServerCommandOptions): Promise<number> {
     return 2;
   }
   const dataDir = resolve(opts.dataDir);
-  const db = await openSqlite(dataDir);
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const db = await openDatabase({ dataDir, databaseUrl });
   const app = buildServer({ db, logger: { level: process.env.CALLGATE_LOG_LEVEL ?? "info" } });
   try {
     await app.listen({ port, host: opts.bind });
@@ -29,7 +30,7 @@ export async function runServer(opts: ServerCommandOptions): Promise<number> {
     await db.destroy();
     return 3;
   }
-  app.log.info({ dataDir, database: "sqlite" }, "chat server ready");
+  app.log.info({ dataDir, database: databaseUrl ? "postgresql" : "sqlite" }, "chat server ready");
   return new Promise<number>((done) => {
     const stop = (signal: string) => {
       app.log.info({ signal }, "shutting down");

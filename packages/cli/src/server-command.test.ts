@@ -18,9 +18,10 @@ function freePort(): Promise<number> {
 }
 
 /** `callgate server` in the foreground: resolves once it says it is ready. */
-async function startServer(args: string[]) {
+async function startServer(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [BIN, "server", "--bind", "127.0.0.1", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, DATABASE_URL: "", ...env },
   });
   let out = "";
   child.stdout.on("data", (d) => {

@@ -1,2 +1,2 @@
 export { buildServer, type ServerOptions } from "./server.js";
-export { type Db, openSqlite } from "./store/database.js";
+export { type DatabaseOptions, type Db, openDatabase, openPostgres, openSqlite } from "./store/database.js";

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 import { migrateToLatest } from "./migrations.js";
 import type { Database } from "./schema.js";
 
@@ -19,4 +20,33 @@ export async function openSqlite(dataDir: string): Promise<Db> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
   await migrateToLatest(db as Kysely<unknown>);
   return db;
+}
+
+/**
+ * Opens a PostgreSQL database (for installations that outgrow one machine) and migrates it.
+ * `schema` puts every table in a schema of its own (created if missing): tests use it to stay apart.
+ */
+export async function openPostgres(url: string, schema?: string): Promise<Db> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`invalid schema name '${schema}'`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+  });
+  if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db as Kysely<unknown>);
+  return db;
+}
+
+export interface DatabaseOptions {
+  /** The data folder, for the embedded SQLite file. */
+  dataDir: string;
+  /** A postgres:// URL (DATABASE_URL): PostgreSQL instead of SQLite. */
+  databaseUrl?: string | undefined;
+}
+
+/** SQLite in the data folder by default; PostgreSQL when a URL is given. */
+export function openDatabase(options: DatabaseOptions): Promise<Db> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
 }
