@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { buildServer, openDatabase } from "@callgate/server";
+import { buildServer, ConfigStore, openDatabase } from "@callgate/server";
 
 export interface ServerCommandOptions {
   port: string;
@@ -17,7 +17,11 @@ export async function runServer(opts: ServerCommandOptions): Promise<number> {
   const dataDir = resolve(opts.dataDir);
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const db = await openDatabase({ dataDir, databaseUrl });
-  const app = buildServer({ db, logger: { level: process.env.CALLGATE_LOG_LEVEL ?? "info" } });
+  const app = buildServer({
+    db,
+    config: await ConfigStore.load(db),
+    logger: { level: process.env.CALLGATE_LOG_LEVEL ?? "info" },
+  });
   try {
     await app.listen({ port, host: opts.bind });
   } catch (err) {

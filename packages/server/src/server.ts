@@ -1,12 +1,16 @@
 import cookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Accounts } from "./accounts/accounts.js";
+import { configRoutes } from "./api/config-routes.js";
 import { ApiError } from "./api/errors.js";
 import { usersRoutes } from "./api/users-routes.js";
+import type { ConfigStore } from "./settings/config-store.js";
 import type { Db } from "./store/database.js";
 
 export interface ServerOptions {
   db: Db;
+  /** The admin console's settings (ConfigStore.load(db)). */
+  config: ConfigStore;
   /** Session lifetime after login (ms); Mattermost's default is 30 days. */
   sessionLengthMs?: number;
   /** Cookies only over HTTPS (on when the server is behind TLS). */
@@ -19,7 +23,12 @@ const BODY_LIMIT = 64 * 1024;
 
 /** The chat server's HTTP API (Mattermost v4 shapes), on Fastify; errors always as `{id, message, status_code}`. */
 export function buildServer(options: ServerOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    // Unknown fields are an error to report, not something to drop without a word (Fastify's default).
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   const accounts = new Accounts(options.db, options.sessionLengthMs ?? 30 * 24 * 3600 * 1000);
   app.register(cookie);
   app.setErrorHandler((error, request, reply) => {
@@ -55,6 +64,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         ).toJSON(),
       ),
   );
-  app.register(async (api) => usersRoutes(api, accounts, { secureCookies: options.secureCookies ?? false }));
+  app.register(async (api) => {
+    usersRoutes(api, accounts, { secureCookies: options.secureCookies ?? false });
+    configRoutes(api, accounts, options.config);
+  });
   return app;
 }

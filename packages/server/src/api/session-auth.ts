@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Accounts, Session, UserRow } from "../accounts/accounts.js";
-import { unauthorized } from "./errors.js";
+import { forbidden, unauthorized } from "./errors.js";
 
 export const SESSION_COOKIE = "MMAUTHTOKEN";
 
@@ -20,5 +20,15 @@ export async function requireSession(
   const token = requestToken(request);
   const found = token ? await accounts.authenticate(token) : undefined;
   if (!found) throw unauthorized();
+  return found;
+}
+
+/** As requireSession, and a 403 unless the user is a system admin. */
+export async function requireAdmin(
+  accounts: Accounts,
+  request: FastifyRequest,
+): Promise<{ user: UserRow; session: Session }> {
+  const found = await requireSession(accounts, request);
+  if (!found.user.roles.split(" ").includes("system_admin")) throw forbidden();
   return found;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "../server.js";
+import { ConfigStore } from "../settings/config-store.js";
 import type { Db } from "../store/database.js";
 import { testDatabases } from "../testing/databases.js";
 
@@ -13,7 +14,7 @@ for (const backend of await testDatabases())
     before(async () => {
       database = await backend.open();
       db = database.db;
-      app = buildServer({ db });
+      app = buildServer({ db, config: await ConfigStore.load(db) });
     });
     after(async () => {
       await app?.close();

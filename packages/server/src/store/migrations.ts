@@ -30,6 +30,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("sessions_user_id").on("sessions").column("user_id").execute();
     },
   },
+  "0002-settings": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("settings")
+        .addColumn("key", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .addColumn("update_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,6 +4,14 @@ import type { Generated } from "kysely";
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  settings: SettingsTable;
+}
+
+/** Documents of settings by key (the admin console's config is the key "config"), as JSON text. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  update_at: number;
 }
 
 export interface UsersTable {
