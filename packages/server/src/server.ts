@@ -1,8 +1,10 @@
 import cookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Accounts } from "./accounts/accounts.js";
+import { Preferences } from "./accounts/preferences.js";
 import { configRoutes } from "./api/config-routes.js";
 import { ApiError } from "./api/errors.js";
+import { preferencesRoutes } from "./api/preferences-routes.js";
 import { usersRoutes } from "./api/users-routes.js";
 import type { ConfigStore } from "./settings/config-store.js";
 import type { Db } from "./store/database.js";
@@ -26,8 +28,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    // Unknown fields are an error to report, not something to drop without a word (Fastify's default).
-    ajv: { customOptions: { removeAdditional: false } },
+    // Unknown fields and wrong types are errors to report, not something to drop or convert
+    // without a word (Fastify's defaults). Query strings are declared as strings for that reason.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   const accounts = new Accounts(options.db, options.sessionLengthMs ?? 30 * 24 * 3600 * 1000);
   app.register(cookie);
@@ -67,6 +70,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.register(async (api) => {
     usersRoutes(api, accounts, { secureCookies: options.secureCookies ?? false });
     configRoutes(api, accounts, options.config);
+    preferencesRoutes(api, accounts, new Preferences(options.db));
   });
   return app;
 }

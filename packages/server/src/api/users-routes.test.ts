@@ -110,6 +110,21 @@ for (const backend of await testDatabases())
         list.json().map((u: { username: string }) => u.username),
         ["admin", "bob"],
       );
+      const secondPage = await app.inject({
+        url: "/api/v4/users?page=1&per_page=1",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.deepEqual(
+        secondPage.json().map((u: { username: string }) => u.username),
+        ["bob"],
+      );
+      for (const query of ["page=-1", "per_page=0", "per_page=201", "page=x"]) {
+        const bad = await app.inject({
+          url: `/api/v4/users?${query}`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        assert.equal(bad.statusCode, 400, query);
+      }
 
       const out = await post("/api/v4/users/logout", {}, { authorization: `Bearer ${token}` });
       assert.equal(out.statusCode, 200);

@@ -66,22 +66,24 @@ export function usersRoutes(
 
   app.get("/api/v4/users/me", async (request) => publicUser((await requireSession(accounts, request)).user));
 
-  app.get<{ Querystring: { page: number; per_page: number } }>(
+  app.get<{ Querystring: { page?: string; per_page?: string } }>(
     "/api/v4/users",
     {
       schema: {
         querystring: {
           type: "object",
           properties: {
-            page: { type: "integer", minimum: 0, default: 0 },
-            per_page: { type: "integer", minimum: 1, maximum: 200, default: 60 },
+            page: { type: "string", pattern: "^[0-9]{1,6}$" },
+            per_page: { type: "string", pattern: "^([1-9][0-9]?|1[0-9][0-9]|200)$" },
           },
         },
       },
     },
     async (request) => {
       await requireSession(accounts, request);
-      const rows = await accounts.listUsers(request.query.page, request.query.per_page);
+      const page = Number(request.query.page ?? 0);
+      const perPage = Number(request.query.per_page ?? 60);
+      const rows = await accounts.listUsers(page, perPage);
       return rows.map(publicUser);
     },
   );

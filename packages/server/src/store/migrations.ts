@@ -40,6 +40,18 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003-preferences": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("preferences")
+        .addColumn("user_id", "varchar(26)", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addColumn("category", "varchar(32)", (c) => c.notNull())
+        .addColumn("name", "varchar(64)", (c) => c.notNull())
+        .addColumn("value", "varchar(2000)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("preferences_pk", ["user_id", "category", "name"])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,6 +5,15 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;
+  preferences: PreferencesTable;
+}
+
+/** Mattermost's user preferences: (user, category, name) → value; e.g. the WebRTC opt-in. */
+export interface PreferencesTable {
+  user_id: string;
+  category: string;
+  name: string;
+  value: string;
 }
 
 /** Documents of settings by key (the admin console's config is the key "config"), as JSON text. */
