@@ -35,7 +35,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Db> {
   });
   if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db as Kysely<unknown>);
+  await migrateToLatest(db as Kysely<unknown>, schema);
   return db;
 }
 
