@@ -166,6 +166,33 @@ describe("callgate gateway (the command)", () => {
     await second.stop();
   });
 
+  it("says at start-up which UDP ports and addresses media needs, and warns when none can be used", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cg-cli-media-"));
+    const gw = await startGateway([
+      "-F",
+      dir,
+      "--admin-secret",
+      "media-test-secret",
+      "--rtp-port-range",
+      "20000-20100",
+      "--ice-enforce-list",
+      "no-such-interface0",
+    ]);
+    await gw.stop();
+    const lines = gw
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg: string; udp?: string; level: number });
+    const reach = lines.find((l) => l.msg.startsWith("media: browsers send audio and video"));
+    assert.equal(reach?.udp, "UDP 20000-20100");
+    assert.match(reach?.msg ?? "", /TCP ports carry signalling only/);
+    assert.ok(
+      lines.some((l) => l.level === 40 && /no local address matches ice_enforce_list/.test(l.msg)),
+      gw.output(),
+    );
+  });
+
   it("warns loudly about Janus's sample admin secret, and never logs secrets or tokens", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
     const gw = await startGateway([
