@@ -1,13 +1,24 @@
 import cookie from "@fastify/cookie";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Accounts } from "./accounts/accounts.js";
+import { Invites } from "./accounts/invites.js";
 import { Preferences } from "./accounts/preferences.js";
+import { channelsRoutes } from "./api/channels-routes.js";
 import { configRoutes } from "./api/config-routes.js";
 import { ApiError } from "./api/errors.js";
 import { preferencesRoutes } from "./api/preferences-routes.js";
 import { usersRoutes } from "./api/users-routes.js";
+import { webrtcRoutes } from "./api/webrtc-routes.js";
+import { CallSignalling } from "./calls/call-signalling.js";
+import { WebrtcTokens } from "./calls/webrtc-tokens.js";
+import { Channels } from "./messaging/channels.js";
+import { Messenger } from "./messaging/messenger.js";
+import { Posts } from "./messaging/posts.js";
 import type { ConfigStore } from "./settings/config-store.js";
 import type { Db } from "./store/database.js";
+import { Hub } from "./ws/hub.js";
+import { websocketRoute } from "./ws/websocket-route.js";
 
 export interface ServerOptions {
   db: Db;
@@ -17,6 +28,12 @@ export interface ServerOptions {
   sessionLengthMs?: number;
   /** Cookies only over HTTPS (on when the server is behind TLS). */
   secureCookies?: boolean;
+  /** How long a call rings unanswered (ms); the original's ring sound lasted about 37 s. */
+  ringTimeoutMs?: number;
+  /** Lifetime of issued TURN credentials (seconds); default one day. */
+  turnCredentialsLifetimeSeconds?: number;
+  /** How often expired sessions are swept and ended sessions' gateway tokens removed (ms). */
+  maintenanceIntervalMs?: number;
   logger?: FastifyServerOptions["logger"];
 }
 
@@ -32,8 +49,53 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // without a word (Fastify's defaults). Query strings are declared as strings for that reason.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  const accounts = new Accounts(options.db, options.sessionLengthMs ?? 30 * 24 * 3600 * 1000);
+  const db = options.db;
+  const accounts = new Accounts(db, options.sessionLengthMs ?? 30 * 24 * 3600 * 1000);
+  const preferences = new Preferences(db);
+  const hub = new Hub();
+  const channels = new Channels(db);
+  const posts = new Posts(db);
+  const messenger = new Messenger(channels, posts, hub);
+  const tokens = new WebrtcTokens(db, options.config, app.log);
+  const calls = new CallSignalling({
+    hub,
+    accounts,
+    preferences,
+    channels,
+    messenger,
+    config: options.config,
+    ringTimeoutMs: options.ringTimeoutMs ?? 45_000,
+  });
+  const removeTokens = () =>
+    void tokens.removeEnded().catch((err: unknown) => app.log.error({ err }, "gateway token removal failed"));
+  const hooks = {
+    sessionEnded(sessionId: string) {
+      hub.closeSession(sessionId);
+      removeTokens();
+    },
+    userDeactivated(userId: string) {
+      hub.closeUser(userId);
+      removeTokens();
+    },
+  };
+  // Sessions that expire end like the others: sockets closed, gateway tokens removed (the
+  // original left those tokens in the gateway); removals the gateway missed are retried here.
+  const maintenance = setInterval(async () => {
+    try {
+      for (const id of await accounts.deleteExpiredSessions()) hub.closeSession(id);
+      await tokens.removeEnded();
+    } catch (err) {
+      app.log.error({ err }, "session maintenance failed");
+    }
+  }, options.maintenanceIntervalMs ?? 60_000);
+  maintenance.unref();
+  app.addHook("onClose", async () => {
+    clearInterval(maintenance);
+    calls.close();
+    hub.closeAll();
+  });
   app.register(cookie);
+  app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toJSON());
     const e = error as { validation?: unknown; statusCode?: number; message: string; code?: string };
@@ -68,9 +130,19 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       ),
   );
   app.register(async (api) => {
-    usersRoutes(api, accounts, { secureCookies: options.secureCookies ?? false });
+    const invites = new Invites(db);
+    usersRoutes(
+      api,
+      { accounts, invites, config: options.config, hub, hooks },
+      { secureCookies: options.secureCookies ?? false },
+    );
     configRoutes(api, accounts, options.config);
-    preferencesRoutes(api, accounts, new Preferences(options.db));
+    preferencesRoutes(api, accounts, preferences);
+    channelsRoutes(api, { accounts, channels, posts, messenger });
+    webrtcRoutes(api, accounts, options.config, tokens, {
+      turnCredentialsLifetimeSeconds: options.turnCredentialsLifetimeSeconds ?? 24 * 3600,
+    });
+    websocketRoute(api, { accounts, hub, calls });
   });
   return app;
 }

@@ -44,10 +44,23 @@ export class Accounts {
     private readonly sessionLengthMs: number,
   ) {}
 
-  /** Creates a user; the first one of a fresh database becomes the system admin. */
-  async createUser(input: { username: string; email: string; password: string }): Promise<UserRow> {
+  /**
+   * Creates a user; the first one of a fresh database becomes the system admin. Later ones only
+   * when `allowed` (open sign-up, a valid invite, or an admin creating the account).
+   */
+  async createUser(
+    input: { username: string; email: string; password: string },
+    allowed = true,
+  ): Promise<UserRow> {
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction().execute(async (tx) => {
+      const first = (await tx.selectFrom("users").select("id").limit(1).executeTakeFirst()) === undefined;
+      if (!first && !allowed)
+        throw new ApiError(
+          403,
+          "api.user.create_user.no_open_server.app_error",
+          "This server does not allow open sign-up: ask an administrator for an invite link.",
+        );
       const taken = await tx
         .selectFrom("users")
         .select(["username", "email"])
@@ -65,7 +78,6 @@ export class Accounts {
           "app.user.save.email_exists.app_error",
           "An account with that email already exists.",
         );
-      const first = (await tx.selectFrom("users").select("id").limit(1).executeTakeFirst()) === undefined;
       const now = Date.now();
       const row = {
         id: newId(),
@@ -131,8 +143,58 @@ export class Accounts {
     return { user, session: { id: session_id, userId: user.id, expiresAt: Number(expires_at) } };
   }
 
+  /** Ends one session (logout, revoke). Its gateway token is unlinked with it (see WebrtcTokens). */
   async logout(sessionId: string): Promise<void> {
     await this.db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+  }
+
+  /** A user's live sessions, newest first. */
+  async sessionsOf(userId: string): Promise<Array<{ id: string; create_at: number; expires_at: number }>> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .select(["id", "create_at", "expires_at"])
+      .where("user_id", "=", userId)
+      .where("expires_at", ">", Date.now())
+      .orderBy("create_at", "desc")
+      .execute();
+    return rows.map((r) => ({ id: r.id, create_at: Number(r.create_at), expires_at: Number(r.expires_at) }));
+  }
+
+  /** Ends one of a user's sessions; false when the user has no such session. */
+  async revokeSession(userId: string, sessionId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where("id", "=", sessionId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Deletes sessions past their expiry; returns their ids. */
+  async deleteExpiredSessions(now = Date.now()): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom("sessions")
+      .where("expires_at", "<=", now)
+      .returning("id")
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Deactivates (every session ends) or reactivates a user; undefined when there is no such user. */
+  async setActive(userId: string, active: boolean): Promise<UserRow | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const user = await tx.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
+      if (!user) return undefined;
+      const now = Date.now();
+      const delete_at = active ? 0 : Number(user.delete_at) || now;
+      await tx.updateTable("users").set({ delete_at, update_at: now }).where("id", "=", userId).execute();
+      if (!active) await tx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+      return { ...user, delete_at, update_at: now };
+    });
+  }
+
+  async getUser(userId: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
   }
 
   async listUsers(page: number, perPage: number): Promise<UserRow[]> {

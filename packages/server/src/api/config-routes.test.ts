@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildServer } from "../server.js";
 import { ConfigStore } from "../settings/config-store.js";
 import { defaultConfig, type ServerConfig } from "../settings/server-config.js";
 import type { Db } from "../store/database.js";
 import { testDatabases } from "../testing/databases.js";
+import { startTestServer, type TestServer } from "../testing/test-server.js";
 
 const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, "0")).join(":");
 
@@ -23,39 +23,19 @@ function enabled(over: Partial<ServerConfig["WebrtcSettings"]> = {}): ServerConf
 
 for (const backend of await testDatabases())
   describe(`config API (admin console settings) on ${backend.name}`, { skip: backend.skip }, () => {
+    let server: TestServer;
     let db: Db;
     let app: FastifyInstance;
-    let database: Awaited<ReturnType<typeof backend.open>>;
     let adminToken = "";
     let userToken = "";
 
     before(async () => {
-      database = await backend.open();
-      db = database.db;
-      app = buildServer({ db, config: await ConfigStore.load(db) });
-      for (const [name, password] of [
-        ["admin", "admin password"],
-        ["bob", "bob password"],
-      ] as const) {
-        await app.inject({
-          method: "POST",
-          url: "/api/v4/users",
-          payload: { username: name, email: `${name}@example.com`, password },
-        });
-        const login = await app.inject({
-          method: "POST",
-          url: "/api/v4/users/login",
-          payload: { login_id: name, password },
-        });
-        if (name === "admin") adminToken = login.headers.token as string;
-        else userToken = login.headers.token as string;
-      }
+      server = await startTestServer(backend);
+      ({ db, app } = server);
+      adminToken = (await server.signUp("admin")).token;
+      userToken = (await server.signUp("bob")).token;
     });
-    after(async () => {
-      await app?.close();
-      await db?.destroy();
-      await database?.drop();
-    });
+    after(() => server?.close());
 
     const put = (config: unknown, token = adminToken) =>
       app.inject({
@@ -168,7 +148,7 @@ for (const backend of await testDatabases())
 
     it("applies at once and persists across a restart", async () => {
       await put(enabled({ StunURI: "stun:stun.example.com:3478" }));
-      const restarted = await ConfigStore.load(await database.reopen());
+      const restarted = await ConfigStore.load(await server.reopenDatabase());
       assert.equal(restarted.get().WebrtcSettings.StunURI, "stun:stun.example.com:3478");
       assert.equal(restarted.get().WebrtcSettings.Enable, true);
     });

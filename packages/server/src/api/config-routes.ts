@@ -2,14 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { Accounts } from "../accounts/accounts.js";
 import type { ConfigStore } from "../settings/config-store.js";
 import { maskSecrets, type ServerConfig } from "../settings/server-config.js";
-import { requireAdmin } from "./session-auth.js";
+import { authHooks, requireAdmin } from "./session-auth.js";
 
 const str = { type: "string", maxLength: 1024 } as const;
 
 /** The config document's schema: unknown fields are refused, every known one is required (a PUT replaces the whole). */
-const configSchema = {
+export const configSchema = {
   type: "object",
-  required: ["ServiceSettings", "WebrtcSettings"],
+  required: ["ServiceSettings", "TeamSettings", "WebrtcSettings"],
   additionalProperties: false,
   properties: {
     ServiceSettings: {
@@ -17,6 +17,12 @@ const configSchema = {
       required: ["EnableInsecureOutgoingConnections"],
       additionalProperties: false,
       properties: { EnableInsecureOutgoingConnections: { type: "boolean" } },
+    },
+    TeamSettings: {
+      type: "object",
+      required: ["EnableOpenServer"],
+      additionalProperties: false,
+      properties: { EnableOpenServer: { type: "boolean" } },
     },
     WebrtcSettings: {
       type: "object",
@@ -54,8 +60,12 @@ export function configRoutes(app: FastifyInstance, accounts: Accounts, config: C
     return maskSecrets(config.get());
   });
 
-  app.put<{ Body: ServerConfig }>("/api/v4/config", { schema: { body: configSchema } }, async (request) => {
-    await requireAdmin(accounts, request);
-    return maskSecrets(await config.update(request.body));
-  });
+  const auth = authHooks(accounts);
+  app.put<{ Body: ServerConfig }>(
+    "/api/v4/config",
+    { schema: { body: configSchema }, preValidation: auth.admin },
+    async (request) => {
+      return maskSecrets(await config.update(request.body));
+    },
+  );
 }

@@ -2,41 +2,23 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { Preferences, WEBRTC_OPT_IN } from "../accounts/preferences.js";
-import { buildServer } from "../server.js";
-import { ConfigStore } from "../settings/config-store.js";
 import type { Db } from "../store/database.js";
 import { testDatabases } from "../testing/databases.js";
+import { startTestServer, type TestServer, type TestUser } from "../testing/test-server.js";
 
 for (const backend of await testDatabases())
   describe(`preferences API (the calls opt-in) on ${backend.name}`, { skip: backend.skip }, () => {
+    let server: TestServer;
     let db: Db;
     let app: FastifyInstance;
-    let database: Awaited<ReturnType<typeof backend.open>>;
-    const users: Record<string, { id: string; token: string }> = {};
+    const users: Record<string, TestUser> = {};
 
     before(async () => {
-      database = await backend.open();
-      db = database.db;
-      app = buildServer({ db, config: await ConfigStore.load(db) });
-      for (const name of ["alice", "bob"]) {
-        const created = await app.inject({
-          method: "POST",
-          url: "/api/v4/users",
-          payload: { username: name, email: `${name}@example.com`, password: `${name} password` },
-        });
-        const login = await app.inject({
-          method: "POST",
-          url: "/api/v4/users/login",
-          payload: { login_id: name, password: `${name} password` },
-        });
-        users[name] = { id: created.json().id, token: login.headers.token as string };
-      }
+      server = await startTestServer(backend);
+      ({ db, app } = server);
+      for (const name of ["alice", "bob"]) users[name] = await server.signUp(name);
     });
-    after(async () => {
-      await app?.close();
-      await db?.destroy();
-      await database?.drop();
-    });
+    after(() => server?.close());
 
     const put = (path: string, body: unknown, who: string) =>
       app.inject({

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Preference, Preferences } from "../accounts/preferences.js";
 import { ApiError, forbidden } from "./errors.js";
-import { requireSession } from "./session-auth.js";
+import { authHooks, requireSession } from "./session-auth.js";
 
 const preferenceSchema = {
   type: "array",
@@ -36,7 +36,7 @@ export function preferencesRoutes(app: FastifyInstance, accounts: Accounts, pref
 
   app.put<{ Params: { user_id: string }; Body: Preference[] }>(
     "/api/v4/users/:user_id/preferences",
-    { schema: { body: preferenceSchema } },
+    { schema: { body: preferenceSchema }, preValidation: authHooks(accounts).user },
     async (request) => {
       const userId = await owner(request, request.params.user_id);
       if (request.body.some((p) => p.user_id !== userId))

@@ -14,7 +14,10 @@ for (const backend of await testDatabases())
     before(async () => {
       database = await backend.open();
       db = database.db;
-      app = buildServer({ db, config: await ConfigStore.load(db) });
+      const config = await ConfigStore.load(db);
+      // Open sign-up here; the invite rules have tests of their own (signup-policy.test.ts).
+      await config.update({ ...config.get(), TeamSettings: { EnableOpenServer: true } });
+      app = buildServer({ db, config });
     });
     after(async () => {
       await app?.close();

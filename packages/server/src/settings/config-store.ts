@@ -21,6 +21,7 @@ export class ConfigStore {
     // Sections and fields added by later versions get their defaults.
     const config: ServerConfig = {
       ServiceSettings: { ...base.ServiceSettings, ...stored.ServiceSettings },
+      TeamSettings: { ...base.TeamSettings, ...stored.TeamSettings },
       WebrtcSettings: { ...base.WebrtcSettings, ...stored.WebrtcSettings },
     };
     return new ConfigStore(db, config);

@@ -8,6 +8,10 @@ export interface ServerConfig {
     /** Skips TLS verification of every outgoing request (kept for compatibility; pinning is better). */
     EnableInsecureOutgoingConnections: boolean;
   };
+  TeamSettings: {
+    /** Anyone may sign up; otherwise only with the invite link (or accounts the admin creates). */
+    EnableOpenServer: boolean;
+  };
   WebrtcSettings: {
     Enable: boolean;
     GatewayWebsocketUrl: string;
@@ -29,6 +33,7 @@ export const SECRET_FIELDS = ["GatewayAdminSecret", "TurnSharedKey"] as const;
 export function defaultConfig(): ServerConfig {
   return {
     ServiceSettings: { EnableInsecureOutgoingConnections: false },
+    TeamSettings: { EnableOpenServer: false },
     WebrtcSettings: {
       Enable: false,
       GatewayWebsocketUrl: "",

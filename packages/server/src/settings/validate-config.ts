@@ -60,5 +60,9 @@ export function validateConfig(config: ServerConfig): ServerConfig {
     if (!w.TurnUsername) throw invalid("TurnUsername", "required when a TURN URI is set.");
     if (!w.TurnSharedKey) throw invalid("TurnSharedKey", "required when a TURN URI is set.");
   }
-  return { ServiceSettings: { ...config.ServiceSettings }, WebrtcSettings: w };
+  return {
+    ServiceSettings: { ...config.ServiceSettings },
+    TeamSettings: { ...config.TeamSettings },
+    WebrtcSettings: w,
+  };
 }

@@ -52,6 +52,52 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0004-direct-messages-and-gateway-tokens": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("channels")
+        .addColumn("id", "varchar(26)", (c) => c.primaryKey())
+        .addColumn("type", "varchar(1)", (c) => c.notNull())
+        .addColumn("name", "varchar(64)", (c) => c.notNull().unique())
+        .addColumn("create_at", "bigint", (c) => c.notNull())
+        .addColumn("last_post_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("channel_members")
+        .addColumn("channel_id", "varchar(26)", (c) =>
+          c.notNull().references("channels.id").onDelete("cascade"),
+        )
+        .addColumn("user_id", "varchar(26)", (c) => c.notNull().references("users.id").onDelete("cascade"))
+        .addPrimaryKeyConstraint("channel_members_pk", ["channel_id", "user_id"])
+        .execute();
+      await db.schema.createIndex("channel_members_user").on("channel_members").column("user_id").execute();
+      await db.schema
+        .createTable("posts")
+        .addColumn("id", "varchar(26)", (c) => c.primaryKey())
+        .addColumn("channel_id", "varchar(26)", (c) =>
+          c.notNull().references("channels.id").onDelete("cascade"),
+        )
+        .addColumn("user_id", "varchar(26)", (c) => c.notNull().references("users.id"))
+        .addColumn("message", "text", (c) => c.notNull())
+        .addColumn("type", "varchar(32)", (c) => c.notNull())
+        .addColumn("props", "text", (c) => c.notNull())
+        .addColumn("create_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("posts_channel_time")
+        .on("posts")
+        .columns(["channel_id", "create_at"])
+        .execute();
+      await db.schema
+        .createTable("webrtc_tokens")
+        .addColumn("token", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("session_id", "varchar(26)", (c) =>
+          c.unique().references("sessions.id").onDelete("set null"),
+        )
+        .addColumn("create_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

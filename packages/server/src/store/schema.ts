@@ -6,6 +6,46 @@ export interface Database {
   sessions: SessionsTable;
   settings: SettingsTable;
   preferences: PreferencesTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  posts: PostsTable;
+  webrtc_tokens: WebrtcTokensTable;
+}
+
+/** Conversations. Only direct ones ("D") for now: `name` is the two user ids, sorted, joined by "__". */
+export interface ChannelsTable {
+  id: string;
+  type: string;
+  name: string;
+  create_at: number;
+  last_post_at: number;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+}
+
+/** Messages, and call records (`type` "custom_call", details in `props`, JSON text). */
+export interface PostsTable {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  message: string;
+  type: string;
+  props: string;
+  create_at: number;
+}
+
+/**
+ * Tokens registered with the gateway's admin API, one per chat session. `session_id` becomes NULL
+ * when the session ends; such rows are the tokens still to remove from the gateway (retried until
+ * the gateway confirms, so a gateway that was down at logout does not keep a live token).
+ */
+export interface WebrtcTokensTable {
+  token: string;
+  session_id: string | null;
+  create_at: number;
 }
 
 /** Mattermost's user preferences: (user, category, name) → value; e.g. the WebRTC opt-in. */
