@@ -19,6 +19,7 @@ export interface RunningTarget {
   logFile: string;
   /** The gateway's process id, to read its sockets from /proc. */
   pid: number;
+  ports: GatewayPorts;
   stop(): Promise<void>;
 }
 
@@ -61,6 +62,7 @@ async function run(
     configsFolder: dir,
     logFile,
     pid: child.pid ?? 0,
+    ports: p,
     async stop() {
       if (alive) child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
@@ -123,36 +125,47 @@ export async function startCallgateMedia(
   extraArgs: string[] = [],
 ): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-media-"));
-  return withFreshPorts((p) =>
-    run(
-      "callgate",
-      process.execPath,
-      [
-        CALLGATE_BIN,
-        "gateway",
-        "-F",
-        dir,
-        "--bind",
-        "127.0.0.1",
-        "--ice-enforce-list",
-        "127.0.0.1",
-        "--admin-secret",
-        adminSecret,
-        "--http-port",
-        `${p.http}`,
-        "--ws-port",
-        `${p.ws}`,
-        "--admin-port",
-        `${p.admin}`,
-        "--admin-ws",
-        "--admin-ws-port",
-        `${p.adminWs}`,
-        "--no-wss",
-        "--no-admin-secure",
-        ...extraArgs,
-      ],
+  return withFreshPorts((p) => startCallgateAt(dir, p, adminSecret, extraArgs));
+}
+
+/**
+ * As startCallgateMedia, in a given state folder and on given ports: the same gateway again
+ * after a stop (same certificate, same addresses), as a restart.
+ */
+export function startCallgateAt(
+  dir: string,
+  p: GatewayPorts,
+  adminSecret: string,
+  extraArgs: string[] = [],
+): Promise<RunningTarget> {
+  return run(
+    "callgate",
+    process.execPath,
+    [
+      CALLGATE_BIN,
+      "gateway",
+      "-F",
       dir,
-      p,
-    ),
+      "--bind",
+      "127.0.0.1",
+      "--ice-enforce-list",
+      "127.0.0.1",
+      "--admin-secret",
+      adminSecret,
+      "--http-port",
+      `${p.http}`,
+      "--ws-port",
+      `${p.ws}`,
+      "--admin-port",
+      `${p.admin}`,
+      "--admin-ws",
+      "--admin-ws-port",
+      `${p.adminWs}`,
+      "--no-wss",
+      "--no-admin-secure",
+      ...extraArgs,
+    ],
+    dir,
+    p,
   );
 }

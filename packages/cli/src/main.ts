@@ -32,6 +32,9 @@ export async function main(argv: string[]): Promise<number> {
       "folder for the SQLite database and secrets (created on first start)",
       "./data",
     )
+    .option("--ring-timeout <seconds>", "how long a call rings unanswered before 'no answer'", "45")
+    .option("--session-length <days>", "how long a login lasts", "30")
+    .option("--turn-credentials-lifetime <hours>", "how long issued TURN credentials stay valid", "24")
     .action((opts: ServerCommandOptions) => {
       result = runServer(opts);
     });

@@ -90,5 +90,8 @@ describe("callgate server", () => {
     const bad = await startServer(["--port", "http", "--data-dir", dataDir]);
     assert.equal(await bad.exited, 2);
     assert.match(bad.output(), /--port must be a port number/);
+    const badRing = await startServer(["--ring-timeout", "soon", "--data-dir", dataDir]);
+    assert.equal(await badRing.exited, 2);
+    assert.match(badRing.output(), /--ring-timeout must be a positive number, not 'soon'/);
   });
 });

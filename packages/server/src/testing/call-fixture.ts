@@ -2,17 +2,18 @@ import { WEBRTC_OPT_IN } from "../accounts/preferences.js";
 import type { ServerConfig } from "../settings/server-config.js";
 import type { TestServer, TestUser } from "./test-server.js";
 
-/** WebRTC switched on with well-formed gateway settings (signalling needs no gateway). */
+/** WebRTC switched on; gateway settings not yet set get well-formed placeholders (signalling needs no gateway). */
 export async function enableWebrtc(server: TestServer, over: Partial<ServerConfig["WebrtcSettings"]> = {}) {
   const config = server.config.get();
+  const w = config.WebrtcSettings;
   await server.config.update({
     ...config,
     WebrtcSettings: {
-      ...config.WebrtcSettings,
+      ...w,
       Enable: true,
-      GatewayWebsocketUrl: "ws://127.0.0.1:8188",
-      GatewayAdminUrl: "http://127.0.0.1:7088/admin",
-      GatewayAdminSecret: "a-test-admin-secret",
+      GatewayWebsocketUrl: w.GatewayWebsocketUrl || "ws://127.0.0.1:8188",
+      GatewayAdminUrl: w.GatewayAdminUrl || "http://127.0.0.1:7088/admin",
+      GatewayAdminSecret: w.GatewayAdminSecret || "a-test-admin-secret",
       ...over,
     },
   });

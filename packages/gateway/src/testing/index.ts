@@ -1,0 +1,2 @@
+// Test helpers shared with the end-to-end suite (`@callgate/gateway/testing`).
+export { coturnInstalled, type RunningTurn, startCoturn } from "./coturn.js";
