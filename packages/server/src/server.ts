@@ -1,6 +1,6 @@
 import cookie from "@fastify/cookie";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { Accounts } from "./accounts/accounts.js";
 import { Invites } from "./accounts/invites.js";
 import { Preferences } from "./accounts/preferences.js";
@@ -48,6 +48,14 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Unknown fields and wrong types are errors to report, not something to drop or convert
     // without a word (Fastify's defaults). Query strings are declared as strings for that reason.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Errors the router raises before any route (a bad URL encoding, an over-long id) in our shape too.
+    frameworkErrors: (error, _request, frameworkReply) => {
+      const status = error.statusCode ?? 400;
+      // Typed for route generics this hook never has; it is a plain reply.
+      return (frameworkReply as unknown as FastifyReply)
+        .code(status)
+        .send(new ApiError(status, `api.request.${error.code ?? "invalid"}`, error.message).toJSON());
+    },
   });
   const db = options.db;
   const accounts = new Accounts(db, options.sessionLengthMs ?? 30 * 24 * 3600 * 1000);
@@ -118,6 +126,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .code(500)
       .send(new ApiError(500, "api.internal.app_error", "Internal server error.").toJSON());
   });
+  // PostgreSQL text cannot hold NUL characters, and no field of ours needs one: refused up front,
+  // the same on both databases, rather than failing in the database.
+  app.addHook("preValidation", async (request) => {
+    if (containsNul(request.body))
+      throw new ApiError(
+        400,
+        "api.context.invalid_body_param.app_error",
+        "Text may not contain NUL characters.",
+      );
+  });
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
@@ -145,4 +163,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     websocketRoute(api, { accounts, hub, calls });
   });
   return app;
+}
+
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 64 || typeof value !== "object" || value === null) return false;
+  for (const [key, item] of Object.entries(value))
+    if (key.includes("\u0000") || containsNul(item, depth + 1)) return true;
+  return false;
 }

@@ -4,6 +4,7 @@ import { type Channels, publicChannel } from "../messaging/channels.js";
 import type { Messenger } from "../messaging/messenger.js";
 import { type Posts, publicPost } from "../messaging/posts.js";
 import { ApiError, forbidden, notFound } from "./errors.js";
+import { idParams } from "./params.js";
 import { authHooks, requireSession } from "./session-auth.js";
 
 const userId = { type: "string", pattern: "^[a-z0-9]{26}$" } as const;
@@ -60,20 +61,28 @@ export function channelsRoutes(
     },
   );
 
-  app.get<{ Params: { channel_id: string } }>("/api/v4/channels/:channel_id", async (request) => {
-    const { user } = await requireSession(accounts, request);
-    return publicChannel(await memberChannel(request.params.channel_id, user.id));
-  });
+  app.get<{ Params: { channel_id: string } }>(
+    "/api/v4/channels/:channel_id",
+    { preValidation: auth.user, schema: { params: idParams("channel_id") } },
+    async (request) => {
+      const { user } = await requireSession(accounts, request);
+      return publicChannel(await memberChannel(request.params.channel_id, user.id));
+    },
+  );
 
-  app.get<{ Params: { user_id: string } }>("/api/v4/users/:user_id/channels", async (request) => {
-    const { user } = await requireSession(accounts, request);
-    if (request.params.user_id !== "me" && request.params.user_id !== user.id) throw forbidden();
-    return (await channels.of(user.id)).map(publicChannel);
-  });
+  app.get<{ Params: { user_id: string } }>(
+    "/api/v4/users/:user_id/channels",
+    { preValidation: auth.user, schema: { params: idParams("user_id", true) } },
+    async (request) => {
+      const { user } = await requireSession(accounts, request);
+      if (request.params.user_id !== "me" && request.params.user_id !== user.id) throw forbidden();
+      return (await channels.of(user.id)).map(publicChannel);
+    },
+  );
 
   app.get<{ Params: { channel_id: string }; Querystring: { page?: string; per_page?: string } }>(
     "/api/v4/channels/:channel_id/posts",
-    { preValidation: auth.user, schema: { querystring: pageQuery } },
+    { preValidation: auth.user, schema: { params: idParams("channel_id"), querystring: pageQuery } },
     async (request) => {
       const { user } = await requireSession(accounts, request);
       await memberChannel(request.params.channel_id, user.id);

@@ -56,6 +56,12 @@ for (const backend of await testDatabases())
       assert.equal((await put(enabled(), userToken)).statusCode, 403);
     });
 
+    it("tells any client only whether calls and open sign-up are on", async () => {
+      const client = await app.inject({ url: "/api/v4/config/client" });
+      assert.equal(client.statusCode, 200);
+      assert.deepEqual(client.json(), { EnableWebrtc: "false", EnableOpenServer: "false" });
+    });
+
     it("starts disabled with empty fields, and never returns a secret", async () => {
       const got = await app.inject({
         url: "/api/v4/config",

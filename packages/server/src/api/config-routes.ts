@@ -55,6 +55,16 @@ export const configSchema = {
 
 /** `GET /api/v4/config` and `PUT /api/v4/config`: the admin console's settings, admins only. */
 export function configRoutes(app: FastifyInstance, accounts: Accounts, config: ConfigStore): void {
+  // What every client may know (Mattermost's client config, "old" format: strings): whether calls
+  // are on and whether sign-up is open. Nothing about the gateway's admin side.
+  app.get("/api/v4/config/client", async () => {
+    const c = config.get();
+    return {
+      EnableWebrtc: String(c.WebrtcSettings.Enable),
+      EnableOpenServer: String(c.TeamSettings.EnableOpenServer),
+    };
+  });
+
   app.get("/api/v4/config", async (request) => {
     await requireAdmin(accounts, request);
     return maskSecrets(config.get());

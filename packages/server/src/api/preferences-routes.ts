@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Preference, Preferences } from "../accounts/preferences.js";
 import { ApiError, forbidden } from "./errors.js";
+import { idParams } from "./params.js";
 import { authHooks, requireSession } from "./session-auth.js";
 
 const preferenceSchema = {
@@ -30,13 +31,18 @@ export function preferencesRoutes(app: FastifyInstance, accounts: Accounts, pref
     return user.id;
   };
 
-  app.get<{ Params: { user_id: string } }>("/api/v4/users/:user_id/preferences", async (request) =>
-    preferences.list(await owner(request, request.params.user_id)),
+  app.get<{ Params: { user_id: string } }>(
+    "/api/v4/users/:user_id/preferences",
+    { preValidation: authHooks(accounts).user, schema: { params: idParams("user_id", true) } },
+    async (request) => preferences.list(await owner(request, request.params.user_id)),
   );
 
   app.put<{ Params: { user_id: string }; Body: Preference[] }>(
     "/api/v4/users/:user_id/preferences",
-    { schema: { body: preferenceSchema }, preValidation: authHooks(accounts).user },
+    {
+      schema: { params: idParams("user_id", true), body: preferenceSchema },
+      preValidation: authHooks(accounts).user,
+    },
     async (request) => {
       const userId = await owner(request, request.params.user_id);
       if (request.body.some((p) => p.user_id !== userId))

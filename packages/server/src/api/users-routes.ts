@@ -4,16 +4,14 @@ import type { Invites } from "../accounts/invites.js";
 import type { ConfigStore } from "../settings/config-store.js";
 import type { Hub } from "../ws/hub.js";
 import { ApiError, forbidden, notFound } from "./errors.js";
+import { idParams } from "./params.js";
 import { authHooks, requestToken, requireAdmin, requireSession, SESSION_COOKIE } from "./session-auth.js";
 
 const username = { type: "string", pattern: "^[a-z][a-z0-9._-]{2,21}$" } as const;
 const email = { type: "string", format: "email", maxLength: 128 } as const;
 const password = { type: "string", minLength: 8, maxLength: 128 } as const;
 
-const userIdParam = {
-  type: "object",
-  properties: { user_id: { type: "string", pattern: "^([a-z0-9]{26}|me)$" } },
-} as const;
+const userIdParam = idParams("user_id", true);
 
 /** What else must happen when sessions end: their sockets close, their gateway tokens go. */
 export interface SessionEndHooks {
