@@ -28,7 +28,11 @@ export class TestSocket {
       const msg = JSON.parse(raw.toString()) as SocketEvent & SocketReply;
       if (typeof msg.event === "string") {
         this.events.push(msg);
-        this.waiters = this.waiters.filter((w) => !(w.match(msg) && (w.resolve(msg), true)));
+        const waiter = this.waiters.find((w) => w.match(msg));
+        if (waiter) {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          waiter.resolve(msg);
+        }
       } else if (typeof msg.seq_reply === "number") this.replies.get(msg.seq_reply)?.(msg);
       else this.unnumbered.push(msg);
     });
