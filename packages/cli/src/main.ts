@@ -2,6 +2,8 @@ import { Command } from "commander";
 import { addGatewayOptions } from "./gateway-options.js";
 import { type GatewayCommandOptions, runGateway } from "./run-gateway.js";
 import { runServer, type ServerCommandOptions } from "./run-server.js";
+import { runStart, type StartCommandOptions } from "./run-start.js";
+import { addServerTimingOptions } from "./server-timing.js";
 
 /** The `callgate` command. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -20,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     result = runGateway(opts);
   });
 
-  program
+  const serverCommand = program
     .command("server")
     .description(
       "run the chat server in the foreground (SQLite in the data folder, or PostgreSQL when DATABASE_URL is set)",
@@ -31,22 +33,23 @@ export async function main(argv: string[]): Promise<number> {
       "--data-dir <dir>",
       "folder for the SQLite database and secrets (created on first start)",
       "./data",
-    )
-    .option("--ring-timeout <seconds>", "how long a call rings unanswered before 'no answer'", "45")
-    .option("--session-length <days>", "how long a login lasts", "30")
-    .option("--turn-credentials-lifetime <hours>", "how long issued TURN credentials stay valid", "24")
-    .action((opts: ServerCommandOptions) => {
-      result = runServer(opts);
-    });
+    );
+  addServerTimingOptions(serverCommand).action((opts: ServerCommandOptions) => {
+    result = runServer(opts);
+  });
 
-  addGatewayOptions(
+  const startCommand = addGatewayOptions(
     program
       .command("start")
       .description(
-        "run all of Callgate on this machine with embedded defaults (today: the gateway; data in ./data)",
+        "run all of Callgate on this machine: gateway, chat server and web app, with embedded defaults (data in ./data)",
       ),
-  ).action((opts: GatewayCommandOptions) => {
-    result = runGateway(opts);
+  )
+    .option("-p, --port <port>", "HTTP port of the web app and chat API", "8065")
+    .option("--data-dir <dir>", "folder for the database, the gateway's state and secrets", "./data")
+    .option("--public-host <host>", "host name browsers use to reach this machine", "localhost");
+  addServerTimingOptions(startCommand).action((opts: StartCommandOptions) => {
+    result = runStart(opts);
   });
 
   await program.parseAsync(argv);

@@ -21,6 +21,36 @@ export async function runGateway(
   opts: GatewayCommandOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
+  const launched = await launchGateway(opts, out);
+  if (typeof launched === "number") return launched;
+  const { gateway, log } = launched;
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "shutting down");
+      process.off("SIGHUP", reload);
+      gateway.close().then(() => resolve(0));
+    };
+    const reload = () => {
+      gateway
+        .reloadCertificates()
+        .catch((err: unknown) =>
+          log.error({ err }, "could not reload TLS certificates; keeping the old ones"),
+        );
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGHUP", reload);
+  });
+}
+
+/**
+ * Loads the gateway's settings, starts it and says what an admin needs to know (listeners, media
+ * ports, certificate fingerprint, a generated admin secret). An exit code when it cannot start.
+ */
+export async function launchGateway(
+  opts: GatewayCommandOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<{ gateway: RunningGateway; log: Logger } | number> {
   let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig({
@@ -80,24 +110,7 @@ export async function runGateway(
   } else if (secret.source === "file") {
     log.info({ file: secret.path }, "admin secret loaded from the state folder");
   }
-
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, "shutting down");
-      process.off("SIGHUP", reload);
-      gateway.close().then(() => resolve(0));
-    };
-    const reload = () => {
-      gateway
-        .reloadCertificates()
-        .catch((err: unknown) =>
-          log.error({ err }, "could not reload TLS certificates; keeping the old ones"),
-        );
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGHUP", reload);
-  });
+  return { gateway, log };
 }
 
 /**

@@ -1,22 +1,12 @@
 import { resolve } from "node:path";
 import { buildServer, ConfigStore, openDatabase } from "@callgate/server";
+import { WEB_ROOT } from "@callgate/web";
+import { parseTiming, type ServerTimingOptions, UsageError } from "./server-timing.js";
 
-export interface ServerCommandOptions {
+export interface ServerCommandOptions extends ServerTimingOptions {
   port: string;
   bind: string;
   dataDir: string;
-  ringTimeout: string;
-  sessionLength: string;
-  turnCredentialsLifetime: string;
-}
-
-class UsageError extends Error {}
-
-/** A positive number from a flag; a UsageError naming the flag otherwise. */
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (Number.isFinite(n) && n > 0) return n;
-  throw new UsageError(`callgate: ${flag} must be a positive number, not '${value}'`);
 }
 
 /** `callgate server`: the chat server in the foreground until SIGINT/SIGTERM. Returns the exit code. */
@@ -26,14 +16,9 @@ export async function runServer(opts: ServerCommandOptions): Promise<number> {
     console.error(`callgate: --port must be a port number (0-65535), not '${opts.port}'`);
     return 2;
   }
-  let timing: { ringTimeoutMs: number; sessionLengthMs: number; turnCredentialsLifetimeSeconds: number };
+  let timing: ReturnType<typeof parseTiming>;
   try {
-    timing = {
-      ringTimeoutMs: positive("--ring-timeout", opts.ringTimeout) * 1000,
-      sessionLengthMs: positive("--session-length", opts.sessionLength) * 24 * 3600 * 1000,
-      turnCredentialsLifetimeSeconds:
-        positive("--turn-credentials-lifetime", opts.turnCredentialsLifetime) * 3600,
-    };
+    timing = parseTiming(opts);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(err.message);
@@ -45,6 +30,7 @@ export async function runServer(opts: ServerCommandOptions): Promise<number> {
   const app = buildServer({
     db,
     config: await ConfigStore.load(db),
+    webRoot: WEB_ROOT,
     ...timing,
     logger: { level: process.env.CALLGATE_LOG_LEVEL ?? "info" },
   });

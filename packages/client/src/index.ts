@@ -1,5 +1,17 @@
-export { expectSuccess, JanusHandle, JanusSession } from "./session.js";
+export {
+  expectSuccess,
+  type HandleEventListener,
+  JanusHandle,
+  JanusSession,
+} from "./session.js";
 export { newTransaction } from "./transaction.js";
+export {
+  type Jsep,
+  VIDEOCALL_PLUGIN,
+  VideoCallError,
+  VideoCallHandle,
+  type VideoCallListeners,
+} from "./videocall.js";
 export {
   JanusRequestError,
   JanusWebSocketConnection,

@@ -1,14 +1,47 @@
 import type { JsonObject } from "@callgate/protocol";
 import { JanusRequestError, type JanusWebSocketConnection } from "./websocket-connection.js";
 
-/** A Janus session over a WebSocket connection, with its plugin handles. */
+/** Events of a handle, as the gateway sends them (the `janus` field names the kind). */
+export type HandleEventListener = (event: JsonObject) => void;
+
+/**
+ * A Janus session over a WebSocket connection, with its plugin handles. Events for the session's
+ * handles (those with `sender`) go to the handle; `timeout` or the socket closing ends it.
+ */
 export class JanusSession {
   private keepaliveTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly handles = new Map<number, JanusHandle>();
+  private readonly endListeners = new Set<(reason: string) => void>();
+  private ended = false;
+  private readonly unsubscribe: () => void;
+  private readonly unClose: () => void;
 
   private constructor(
     readonly connection: JanusWebSocketConnection,
     readonly id: number,
-  ) {}
+  ) {
+    this.unsubscribe = connection.subscribe((message) => {
+      if (message.session_id !== this.id) return;
+      if (message.janus === "timeout") return this.end("session timed out");
+      const sender = typeof message.sender === "number" ? message.sender : undefined;
+      if (sender !== undefined) this.handles.get(sender)?.dispatch(message);
+    });
+    this.unClose = connection.onClosed(() => this.end("connection to the gateway closed"));
+  }
+
+  /** Calls `listener` once when the session ends other than by destroy(). */
+  onEnded(listener: (reason: string) => void): void {
+    this.endListeners.add(listener);
+  }
+
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.unsubscribe();
+    this.unClose();
+    for (const listener of this.endListeners) listener(reason);
+  }
 
   static async create(connection: JanusWebSocketConnection, keepaliveMs = 25000): Promise<JanusSession> {
     const reply = await connection.request({ janus: "create" });
@@ -29,22 +62,67 @@ export class JanusSession {
     const body: JsonObject = { janus: "attach", session_id: this.id, plugin };
     if (opaqueId) body.opaque_id = opaqueId;
     const data = expectSuccess(await this.connection.request(body)).data as { id: number };
-    return new JanusHandle(this, data.id, plugin);
+    const handle = new JanusHandle(this, data.id, plugin);
+    this.handles.set(handle.id, handle);
+    return handle;
+  }
+
+  /** @internal A handle detached: no more events for it. */
+  forget(handleId: number): void {
+    this.handles.delete(handleId);
   }
 
   async destroy(): Promise<void> {
-    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
-    expectSuccess(await this.connection.request({ janus: "destroy", session_id: this.id }));
+    this.endListeners.clear();
+    this.end("destroyed");
+    if (this.connection.isOpen)
+      expectSuccess(await this.connection.request({ janus: "destroy", session_id: this.id }));
   }
 }
 
-/** One plugin handle: plugin messages resolve with the plugin's event for that transaction. */
+/**
+ * One plugin handle: plugin messages resolve with the plugin's event for that transaction; other
+ * events (`event` without a pending request, `webrtcup`, `media`, `slowlink`, `hangup`, `detached`,
+ * `trickle`) go to the listeners.
+ */
 export class JanusHandle {
+  private readonly listeners = new Set<HandleEventListener>();
+
   constructor(
     readonly session: JanusSession,
     readonly id: number,
     readonly plugin: string,
   ) {}
+
+  /** Listens to this handle's events; returns the unsubscribe. */
+  on(listener: HandleEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** @internal */
+  dispatch(event: JsonObject): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** Sends a local ICE candidate, or `null` when gathering completed. */
+  async trickle(
+    candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null,
+  ): Promise<void> {
+    const body: JsonObject = {
+      janus: "trickle",
+      session_id: this.session.id,
+      handle_id: this.id,
+      candidate: candidate
+        ? {
+            candidate: candidate.candidate,
+            ...(candidate.sdpMid != null && { sdpMid: candidate.sdpMid }),
+            ...(candidate.sdpMLineIndex != null && { sdpMLineIndex: candidate.sdpMLineIndex }),
+          }
+        : { completed: true },
+    };
+    await this.session.connection.request(body, { acceptAck: true });
+  }
 
   /** Sends a plugin message and resolves with the plugin's data (from `success` or the async `event`). */
   async message(body: JsonObject, jsep?: JsonObject): Promise<{ data: JsonObject; jsep?: JsonObject }> {
@@ -62,6 +140,8 @@ export class JanusHandle {
   }
 
   async detach(): Promise<void> {
+    this.session.forget(this.id);
+    this.listeners.clear();
     expectSuccess(
       await this.session.connection.request({
         janus: "detach",

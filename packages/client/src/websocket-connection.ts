@@ -47,6 +47,9 @@ export class JanusWebSocketConnection {
   >();
   onEvent: (message: JsonObject) => void = () => {};
   onClose: () => void = () => {};
+  private readonly listeners = new Set<(message: JsonObject) => void>();
+  private readonly closeListeners = new Set<() => void>();
+  private closed = false;
 
   private constructor(
     private readonly socket: WebSocketLike,
@@ -59,7 +62,9 @@ export class JanusWebSocketConnection {
         p.reject(new Error("WebSocket closed"));
       }
       this.pending.clear();
+      this.closed = true;
       this.onClose();
+      for (const listener of [...this.closeListeners]) listener();
     });
   }
 
@@ -78,6 +83,7 @@ export class JanusWebSocketConnection {
 
   /** Sends a request (transaction and credentials added) and resolves with its reply. */
   request(body: JsonObject, options: RequestOptions = {}): Promise<JsonObject> {
+    if (this.closed) return Promise.reject(new Error("WebSocket closed"));
     const transaction = typeof body.transaction === "string" ? body.transaction : newTransaction();
     const message: JsonObject = { ...body, transaction };
     if (this.credentials.token !== undefined && message.token === undefined)
@@ -92,6 +98,23 @@ export class JanusWebSocketConnection {
       this.pending.set(transaction, { resolve, reject, acceptAck: options.acceptAck ?? false, timer });
       this.socket.send(JSON.stringify(message));
     });
+  }
+
+  /** Also hands every event (a message no request waits for) to `listener`; returns the unsubscribe. */
+  subscribe(listener: (message: JsonObject) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` when the socket closes (at once if it already has). */
+  onClosed(listener: () => void): () => void {
+    if (this.closed) listener();
+    else this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
   }
 
   /** Sends raw text, bypassing transaction matching (for tests of malformed input). */
@@ -120,5 +143,6 @@ export class JanusWebSocketConnection {
     }
     if (message.janus === "ack") return;
     this.onEvent(message);
+    for (const listener of [...this.listeners]) listener(message);
   }
 }

@@ -1,4 +1,5 @@
 import cookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { Accounts } from "./accounts/accounts.js";
@@ -28,6 +29,8 @@ export interface ServerOptions {
   sessionLengthMs?: number;
   /** Cookies only over HTTPS (on when the server is behind TLS). */
   secureCookies?: boolean;
+  /** A folder with the built web app, served at `/` (index.html for every page path). */
+  webRoot?: string;
   /** How long a call rings unanswered (ms); the original's ring sound lasted about 37 s. */
   ringTimeoutMs?: number;
   /** Lifetime of issued TURN credentials (seconds); default one day. */
@@ -45,6 +48,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
+    // One line per request is noise for a chat server; errors are still logged.
+    disableRequestLogging: true,
     // Unknown fields and wrong types are errors to report, not something to drop or convert
     // without a word (Fastify's defaults). Query strings are declared as strings for that reason.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
@@ -136,22 +141,28 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         "Text may not contain NUL characters.",
       );
   });
+  const webRoot = options.webRoot;
+  if (webRoot)
+    app.register(fastifyStatic, { root: webRoot, prefix: "/", wildcard: false, index: "index.html" });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(
-        new ApiError(
-          404,
-          "api.context.404.app_error",
-          `No API route ${request.method} ${request.url}.`,
-        ).toJSON(),
-      ),
+    // The web app's own paths (/login, /messages/…) all load its page; the API keeps its 404s.
+    webRoot && request.method === "GET" && !request.url.startsWith("/api/")
+      ? reply.type("text/html").sendFile("index.html")
+      : reply
+          .code(404)
+          .send(
+            new ApiError(
+              404,
+              "api.context.404.app_error",
+              `No API route ${request.method} ${request.url}.`,
+            ).toJSON(),
+          ),
   );
   app.register(async (api) => {
     const invites = new Invites(db);
     usersRoutes(
       api,
-      { accounts, invites, config: options.config, hub, hooks },
+      { accounts, invites, preferences, config: options.config, hub, hooks },
       { secureCookies: options.secureCookies ?? false },
     );
     configRoutes(api, accounts, options.config);

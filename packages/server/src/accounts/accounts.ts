@@ -193,6 +193,11 @@ export class Accounts {
     });
   }
 
+  /** Whether any account exists (none on a fresh install). */
+  async anyUser(): Promise<boolean> {
+    return (await this.db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async getUser(userId: string): Promise<UserRow | undefined> {
     return this.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
   }

@@ -40,6 +40,20 @@ export class Preferences {
     });
   }
 
+  /** Which of these users opted in to calls. */
+  async optedInAmong(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom("preferences")
+      .select("user_id")
+      .where("user_id", "in", userIds)
+      .where("category", "=", WEBRTC_OPT_IN.category)
+      .where("name", "=", WEBRTC_OPT_IN.name)
+      .where("value", "=", "true")
+      .execute();
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   /** Whether a user opted in to calls. */
   async optedInToCalls(userId: string): Promise<boolean> {
     const row = await this.db

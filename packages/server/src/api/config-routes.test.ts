@@ -59,7 +59,11 @@ for (const backend of await testDatabases())
     it("tells any client only whether calls and open sign-up are on", async () => {
       const client = await app.inject({ url: "/api/v4/config/client" });
       assert.equal(client.statusCode, 200);
-      assert.deepEqual(client.json(), { EnableWebrtc: "false", EnableOpenServer: "false" });
+      assert.deepEqual(client.json(), {
+        EnableWebrtc: "false",
+        EnableOpenServer: "false",
+        NoAccounts: "false",
+      });
     });
 
     it("starts disabled with empty fields, and never returns a secret", async () => {

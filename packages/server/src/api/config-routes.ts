@@ -57,11 +57,13 @@ export const configSchema = {
 export function configRoutes(app: FastifyInstance, accounts: Accounts, config: ConfigStore): void {
   // What every client may know (Mattermost's client config, "old" format: strings): whether calls
   // are on and whether sign-up is open. Nothing about the gateway's admin side.
+  // `NoAccounts` lets the web app offer "create the admin account" on a fresh install.
   app.get("/api/v4/config/client", async () => {
     const c = config.get();
     return {
       EnableWebrtc: String(c.WebrtcSettings.Enable),
       EnableOpenServer: String(c.TeamSettings.EnableOpenServer),
+      NoAccounts: String(!(await accounts.anyUser())),
     };
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { type Accounts, publicUser } from "../accounts/accounts.js";
+import { type Accounts, publicUser, type UserRow } from "../accounts/accounts.js";
 import type { Invites } from "../accounts/invites.js";
+import type { Preferences } from "../accounts/preferences.js";
 import type { ConfigStore } from "../settings/config-store.js";
 import type { Hub } from "../ws/hub.js";
 import { ApiError, forbidden, notFound } from "./errors.js";
@@ -25,15 +26,27 @@ export interface SessionEndHooks {
  */
 export function usersRoutes(
   app: FastifyInstance,
-  deps: { accounts: Accounts; invites: Invites; config: ConfigStore; hub: Hub; hooks: SessionEndHooks },
+  deps: {
+    accounts: Accounts;
+    invites: Invites;
+    preferences: Preferences;
+    config: ConfigStore;
+    hub: Hub;
+    hooks: SessionEndHooks;
+  },
   options: { secureCookies: boolean },
 ): void {
-  const { accounts, invites, config, hub, hooks } = deps;
+  const { accounts, invites, preferences, config, hub, hooks } = deps;
   const auth = authHooks(accounts);
-  const withStatus = (row: Parameters<typeof publicUser>[0]) => ({
-    ...publicUser(row),
-    status: hub.statusOf(row.id),
-  });
+  /** Users as others see them: with presence, and whether they take calls (their opt-in). */
+  const withStatus = async (rows: UserRow[]) => {
+    const optedIn = await preferences.optedInAmong(rows.map((r) => r.id));
+    return rows.map((row) => ({
+      ...publicUser(row),
+      status: hub.statusOf(row.id),
+      calls_enabled: optedIn.has(row.id),
+    }));
+  };
 
   app.post<{ Body: { username: string; email: string; password: string }; Querystring: { iid?: string } }>(
     "/api/v4/users",
@@ -127,7 +140,7 @@ export function usersRoutes(
       const id = request.params.user_id === "me" ? user.id : request.params.user_id;
       const found = await accounts.getUser(id);
       if (!found) throw notFound("User");
-      return withStatus(found);
+      return (await withStatus([found]))[0];
     },
   );
 
@@ -216,7 +229,7 @@ export function usersRoutes(
       const page = Number(request.query.page ?? 0);
       const perPage = Number(request.query.per_page ?? 60);
       const rows = await accounts.listUsers(page, perPage);
-      return rows.map(withStatus);
+      return withStatus(rows);
     },
   );
 }
