@@ -166,7 +166,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       { secureCookies: options.secureCookies ?? false },
     );
     configRoutes(api, accounts, options.config);
-    preferencesRoutes(api, accounts, preferences);
+    preferencesRoutes(api, accounts, preferences, hub);
     channelsRoutes(api, { accounts, channels, posts, messenger });
     webrtcRoutes(api, accounts, options.config, tokens, {
       turnCredentialsLifetimeSeconds: options.turnCredentialsLifetimeSeconds ?? 24 * 3600,

@@ -22,6 +22,7 @@ const ROUTES: Array<[method: "GET" | "POST" | "PUT", path: string]> = [
   ["GET", "/api/v4/config"],
   ["PUT", "/api/v4/config"],
   ["GET", "/api/v4/config/client"],
+  ["GET", "/api/v4/session"],
   ["POST", "/api/v4/channels/direct"],
   ["GET", "/api/v4/channels/ID"],
   ["GET", "/api/v4/channels/ID/posts"],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Accounts } from "../accounts/accounts.js";
-import type { Preference, Preferences } from "../accounts/preferences.js";
+import { type Preference, type Preferences, WEBRTC_OPT_IN } from "../accounts/preferences.js";
+import type { Hub } from "../ws/hub.js";
 import { ApiError, forbidden } from "./errors.js";
 import { idParams } from "./params.js";
 import { authHooks, requireSession } from "./session-auth.js";
@@ -23,7 +24,12 @@ const preferenceSchema = {
 } as const;
 
 /** `GET`/`PUT /api/v4/users/{user_id}/preferences`: users read and write their own. */
-export function preferencesRoutes(app: FastifyInstance, accounts: Accounts, preferences: Preferences): void {
+export function preferencesRoutes(
+  app: FastifyInstance,
+  accounts: Accounts,
+  preferences: Preferences,
+  hub: Hub,
+): void {
   /** The user themself; `me` as Mattermost allows. Admins do not edit others' preferences here. */
   const owner = async (request: Parameters<typeof requireSession>[1], userId: string) => {
     const { user } = await requireSession(accounts, request);
@@ -52,6 +58,12 @@ export function preferencesRoutes(app: FastifyInstance, accounts: Accounts, pref
           "Preferences can only be set for your own user id.",
         );
       await preferences.save(request.body);
+      // Others' call buttons depend on this user's opt-in: tell every client (Mattermost's user_updated).
+      if (request.body.some((p) => p.category === WEBRTC_OPT_IN.category && p.name === WEBRTC_OPT_IN.name))
+        hub.broadcast("user_updated", {
+          user_id: userId,
+          calls_enabled: await preferences.optedInToCalls(userId),
+        });
       return { status: "OK" };
     },
   );

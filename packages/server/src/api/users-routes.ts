@@ -124,6 +124,14 @@ export function usersRoutes(
     return { status: "OK" };
   });
 
+  // Whether the request carries a live session, answered 200 either way: the web app asks this at
+  // start, where a 401 would put an error in the browser's console for every logged-out visitor.
+  app.get("/api/v4/session", async (request) => {
+    const token = requestToken(request);
+    const found = token ? await accounts.authenticate(token) : undefined;
+    return { user: found ? publicUser(found.user) : null };
+  });
+
   /** The user themself ("me" or their id), or any user for an admin. */
   const selfOrAdmin = async (request: Parameters<typeof requireSession>[1], userId: string) => {
     const { user } = await requireSession(accounts, request);

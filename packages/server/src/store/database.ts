@@ -46,7 +46,17 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
 }
 
-/** SQLite in the data folder by default; PostgreSQL when a URL is given. */
+/**
+ * SQLite in the data folder by default; PostgreSQL when a URL is given. A `schema=NAME` query
+ * parameter in the URL keeps Callgate's tables in a schema of their own (a shared database).
+ */
 export function openDatabase(options: DatabaseOptions): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  if (!options.databaseUrl) return openSqlite(options.dataDir);
+  // Not `new URL()`: socket-folder URLs such as postgres://user@/db?host=/run/postgresql have no host.
+  const [base = "", query] = options.databaseUrl.split(/\?(.*)/s, 2);
+  const params = new URLSearchParams(query ?? "");
+  const schema = params.get("schema") ?? undefined;
+  params.delete("schema");
+  const rest = params.toString();
+  return openPostgres(rest ? `${base}?${rest}` : base, schema);
 }

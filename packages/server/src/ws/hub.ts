@@ -76,6 +76,12 @@ export class Hub extends EventEmitter<HubEvents> {
         c.sendEvent(event, data, { user_id: userId, channel_id: "", team_id: "", omit_users: null });
   }
 
+  /** Sends an event to every connected socket. */
+  broadcast(event: string, data: Record<string, unknown>): void {
+    for (const set of this.byUser.values())
+      for (const c of set) c.sendEvent(event, data, { user_id: c.userId });
+  }
+
   /** Closes the sockets of one session (logout, revoke): they may not outlive it. */
   closeSession(sessionId: string): void {
     for (const set of this.byUser.values())

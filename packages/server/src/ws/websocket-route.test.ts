@@ -55,6 +55,24 @@ for (const backend of await testDatabases())
       alice.close();
     });
 
+    it("tells everyone when a user turns calls on or off (user_updated)", async () => {
+      const alice = await TestSocket.connect(base, u.alice!.token);
+      const optIn = await server.call(u.bob, "PUT", "/api/v4/users/me/preferences", [
+        {
+          user_id: u.bob!.id,
+          category: "advanced_settings",
+          name: "feature_enabled_webrtc_preview",
+          value: "true",
+        },
+      ]);
+      assert.equal(optIn.statusCode, 200);
+      const updated = await alice.next("user_updated");
+      assert.deepEqual(updated.data, { user_id: u.bob!.id, calls_enabled: true });
+      const listed = (await server.call(u.alice, "GET", `/api/v4/users/${u.bob!.id}`)).json();
+      assert.equal(listed.calls_enabled, true);
+      alice.close();
+    });
+
     it("closes a session's sockets when it logs out, and all of a user's when deactivated", async () => {
       const second = await server.login(u.bob!);
       const a = await TestSocket.connect(base, u.bob!.token);

@@ -55,8 +55,9 @@ export class Api {
   clientConfig() {
     return this.request<ClientConfig>("GET", "/api/v4/config/client");
   }
-  me() {
-    return this.request<User>("GET", "/api/v4/users/me");
+  /** The logged-in user, or null (asked without a 401, which browsers log as an error). */
+  async currentUser(): Promise<User | null> {
+    return (await this.request<{ user: User | null }>("GET", "/api/v4/session")).user;
   }
   login(loginId: string, password: string) {
     return this.request<User>("POST", "/api/v4/users/login", { login_id: loginId, password });

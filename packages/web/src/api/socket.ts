@@ -48,7 +48,13 @@ export class ChatSocket {
 
   stop(): void {
     this.stopped = true;
-    this.ws?.close();
+    const ws = this.ws;
+    this.ws = undefined;
+    ws?.close();
+    if (this.connected) {
+      this.connected = false;
+      this.onConnectionChange(false);
+    }
   }
 
   on(listener: (e: ChatEvent) => void): () => void {
@@ -98,6 +104,7 @@ export class ChatSocket {
       for (const listener of [...this.listeners]) listener(msg);
     };
     ws.onclose = (e) => {
+      if (ws !== this.ws) return; // A socket replaced by stop()/start(): not ours to reconnect.
       const was = this.connected;
       this.connected = false;
       for (const p of this.pending.values()) {

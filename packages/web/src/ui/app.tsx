@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
-import { Api, ApiError } from "../api/http.js";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import { Api } from "../api/http.js";
 import { ChatSocket } from "../api/socket.js";
 import { type ClientConfig, isAdmin, type Presence, type User } from "../api/types.js";
 import { CallController } from "../call/call-controller.js";
@@ -19,13 +19,12 @@ export function App() {
   const [me, setMe] = useState<User | null | undefined>(undefined);
   const [error, setError] = useState("");
   const route = useRoute();
+  // Stable, so that the logged-in part's effects (its socket) do not restart on every render here.
+  const loggedOut = useCallback(() => setMe(null), []);
 
   useEffect(() => {
     api.clientConfig().then(setConfig, (err: Error) => setError(err.message));
-    api.me().then(setMe, (err) => {
-      if (err instanceof ApiError && err.status === 401) setMe(null);
-      else setError((err as Error).message);
-    });
+    api.currentUser().then(setMe, (err: Error) => setError(err.message));
   }, []);
 
   if (error)
@@ -48,7 +47,7 @@ export function App() {
       <LoginPage api={api} config={config} onLoggedIn={loggedIn} />
     );
   }
-  return <LoggedIn me={me} webrtcEnabled={config.EnableWebrtc === "true"} onLoggedOut={() => setMe(null)} />;
+  return <LoggedIn me={me} webrtcEnabled={config.EnableWebrtc === "true"} onLoggedOut={loggedOut} />;
 }
 
 function LoggedIn({
@@ -86,6 +85,12 @@ function LoggedIn({
         const u = session.users.get(id);
         if (u) session.users.set(id, { ...u, status: e.data.status as Presence });
         else void refresh();
+        setUsers(new Map(session.users));
+      }
+      if (e.event === "user_updated") {
+        const id = String(e.data.user_id);
+        const u = session.users.get(id);
+        if (u) session.users.set(id, { ...u, calls_enabled: e.data.calls_enabled === true });
         setUsers(new Map(session.users));
       }
       if (e.event === "session_ended") onLoggedOut();

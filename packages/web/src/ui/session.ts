@@ -39,6 +39,7 @@ export function useRoute(): string[] {
   useEffect(() => {
     const on = () => setRoute(read());
     addEventListener("hashchange", on);
+    on(); // The hash may have changed between the first render and this listener.
     return () => removeEventListener("hashchange", on);
   }, []);
   return route;
