@@ -172,7 +172,7 @@ for (const backend of await testDatabases())
       await incomingCallFrom(bob!, "alice");
       await answer(bob!);
       await remoteVideoPlays(bob!);
-      await startCall(carol!, "bob");
+      await startCall(carol!, "bob", false);
       await notice(carol!, "bob is busy in another call.");
       assert.equal(await bob!.page.getByRole("alertdialog").count(), 0, "bob is not rung during his call");
       await hangUp(bob!);

@@ -16,8 +16,57 @@ export interface RunningChatServer {
 export async function startChatServer(
   options: { databaseUrl?: string; extraArgs?: string[]; dataDir?: string } = {},
 ): Promise<RunningChatServer> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cg-chat-"));
   const port = await freePort();
+  return spawnCallgate("server", port, options);
+}
+
+export interface AllInOnePorts {
+  web: number;
+  http: number;
+  ws: number;
+  wss: number;
+  admin: number;
+  adminSecure: number;
+}
+
+export async function freeAllInOnePorts(): Promise<AllInOnePorts> {
+  return {
+    web: await freePort(),
+    http: await freePort(),
+    ws: await freePort(),
+    wss: await freePort(),
+    admin: await freePort(),
+    adminSecure: await freePort(),
+  };
+}
+
+/** `callgate start` (gateway, chat server and web app in one process) with its own ports, on loopback. */
+export function startAllInOne(dataDir: string, ports: AllInOnePorts): Promise<RunningChatServer> {
+  return spawnCallgate("start", ports.web, {
+    dataDir,
+    extraArgs: [
+      "--http-port",
+      `${ports.http}`,
+      "--ws-port",
+      `${ports.ws}`,
+      "--wss-port",
+      `${ports.wss}`,
+      "--admin-port",
+      `${ports.admin}`,
+      "--admin-secure-port",
+      `${ports.adminSecure}`,
+      "--ice-enforce-list",
+      "127.0.0.1",
+    ],
+  });
+}
+
+async function spawnCallgate(
+  command: "server" | "start",
+  port: number,
+  options: { databaseUrl?: string; extraArgs?: string[]; dataDir?: string },
+): Promise<RunningChatServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cg-chat-"));
   const logFile = join(dataDir, "server.log");
   const log = createWriteStream(logFile, { flags: "a" });
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -27,7 +76,7 @@ export async function startChatServer(
     process.execPath,
     [
       CALLGATE_BIN,
-      "server",
+      command,
       "--port",
       `${port}`,
       "--bind",
@@ -58,7 +107,7 @@ export async function startChatServer(
     await waitForHttp(`http://127.0.0.1:${port}/api/v4/config/client`, 20000, () => alive);
   } catch (err) {
     await stop();
-    throw new Error(`callgate server did not start (log: ${logFile}): ${(err as Error).message}`);
+    throw new Error(`callgate ${command} did not start (log: ${logFile}): ${(err as Error).message}`);
   }
   return { url, dataDir, logFile, stop };
 }

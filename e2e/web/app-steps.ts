@@ -115,11 +115,14 @@ export async function openConversation({ page }: AppUser, with_: string): Promis
   await page.getByRole("heading", { name: with_ }).waitFor();
 }
 
-/** From the conversation's header. */
-export async function startCall(caller: AppUser, callee: string): Promise<void> {
+/**
+ * From the conversation's header. `ringing: false` when the server refuses at once (busy,
+ * offline): "Calling" may then last too short a moment to be seen.
+ */
+export async function startCall(caller: AppUser, callee: string, ringing = true): Promise<void> {
   await openConversation(caller, callee);
   await caller.page.getByRole("button", { name: "Video call" }).click();
-  await caller.page.getByText(`Calling ${callee}…`).waitFor();
+  if (ringing) await caller.page.getByText(`Calling ${callee}…`).waitFor();
 }
 
 export async function incomingCallFrom({ page }: AppUser, caller: string): Promise<void> {

@@ -62,6 +62,8 @@ export class CallController {
   private state: CallState = IDLE;
   private readonly listeners = new Set<(s: CallState) => void>();
   private media: GatewayCall | undefined;
+  /** The caller's registration on the gateway, started while it rings: an answer may come first. */
+  private mediaReady: Promise<void> | undefined;
   private readonly ringtone = new Ringtone();
   private qualityTimer: ReturnType<typeof setInterval> | undefined;
   private lastSample: QualitySample | undefined;
@@ -117,7 +119,8 @@ export class CallController {
     }
     // Register on the gateway while it rings, so the call can start as soon as it is answered.
     try {
-      await this.openMedia(gen, local);
+      this.mediaReady = this.openMedia(gen, local);
+      await this.mediaReady;
     } catch (err) {
       await this.socket.send("webrtc", { action: "cancel", to_user_id: peer.id }).catch(() => {});
       return this.endCall(gen, "error", `The video call gateway is not reachable: ${(err as Error).message}`);
@@ -275,6 +278,8 @@ export class CallController {
         if (this.state.phase !== "outgoing") return;
         this.set({ phase: "connecting" });
         try {
+          await this.mediaReady;
+          if (gen !== this.generation) return;
           await this.media?.call(peer.id);
         } catch (err) {
           await this.socket.send("webrtc", { action: "failed", to_user_id: peer.id }).catch(() => {});
@@ -328,6 +333,7 @@ export class CallController {
     stopStream(this.state.localStream);
     const media = this.media;
     this.media = undefined;
+    this.mediaReady = undefined;
     void media?.close();
     this.set({ ...IDLE, devices: this.state.devices, peer: this.state.peer, notice: { kind, text } });
   }

@@ -34,6 +34,8 @@ export function Conversation({ other }: { other: User }) {
 
   useEffect(() => {
     let live = true;
+    // The composer waits for the conversation: a message typed before it loads has nowhere to go.
+    setChannel(undefined);
     setPosts([]);
     setError("");
     (async () => {
@@ -114,12 +116,13 @@ export function Conversation({ other }: { other: User }) {
         <input
           id="composer"
           value={draft}
+          disabled={!channel}
           maxLength={16383}
           placeholder={`Message ${other.username}`}
           onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
           autocomplete="off"
         />
-        <button type="submit" class="primary" disabled={!draft.trim()}>
+        <button type="submit" class="primary" disabled={!channel || !draft.trim()}>
           Send
         </button>
       </form>

@@ -25,12 +25,12 @@ export function PeopleList({ active }: { active?: string }) {
             </a>
             <button
               type="button"
-              class="icon"
+              class="icon profile"
               aria-label={`Profile of ${u.username}`}
               aria-expanded={card === u.id}
               onClick={() => setCard(card === u.id ? undefined : u.id)}
             >
-              ⓘ
+              Profile
             </button>
             {card === u.id && (
               <div class="profile-card" role="dialog" aria-label={`Profile of ${u.username}`}>
