@@ -3,6 +3,7 @@ export {
   type HandleEventListener,
   JanusHandle,
   JanusSession,
+  type ReconnectOptions,
 } from "./session.js";
 export { newTransaction } from "./transaction.js";
 export {

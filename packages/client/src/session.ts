@@ -5,28 +5,85 @@ import { JanusRequestError, type JanusWebSocketConnection } from "./websocket-co
 export type HandleEventListener = (event: JsonObject) => void;
 
 /**
+ * How to get a new connection when the WebSocket drops: the session is then claimed on it
+ * (Janus's `claim`), which works while the gateway keeps it (`reclaim_session_timeout`).
+ */
+export interface ReconnectOptions {
+  open(): Promise<JanusWebSocketConnection>;
+  /** Attempts before giving up (default 5), one second apart and growing. */
+  attempts?: number;
+}
+
+/**
  * A Janus session over a WebSocket connection, with its plugin handles. Events for the session's
- * handles (those with `sender`) go to the handle; `timeout` or the socket closing ends it.
+ * handles (those with `sender`) go to the handle; `timeout` ends it, and so does the socket
+ * closing unless the session is reclaimed on a new one (`reconnect`).
  */
 export class JanusSession {
   private keepaliveTimer: ReturnType<typeof setInterval> | undefined;
   private readonly handles = new Map<number, JanusHandle>();
   private readonly endListeners = new Set<(reason: string) => void>();
+  private readonly reconnectListeners = new Set<() => void>();
   private ended = false;
-  private readonly unsubscribe: () => void;
-  private readonly unClose: () => void;
+  private unsubscribe: () => void = () => {};
+  private unClose: () => void = () => {};
+  private current: JanusWebSocketConnection;
 
   private constructor(
-    readonly connection: JanusWebSocketConnection,
+    connection: JanusWebSocketConnection,
     readonly id: number,
+    private readonly reconnect: ReconnectOptions | undefined,
   ) {
+    this.current = connection;
+    this.listen(connection);
+  }
+
+  /** The connection requests go over (a new one after a reconnect). */
+  get connection(): JanusWebSocketConnection {
+    return this.current;
+  }
+
+  /** Calls `listener` after the session was reclaimed on a new connection. */
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.add(listener);
+  }
+
+  private listen(connection: JanusWebSocketConnection): void {
     this.unsubscribe = connection.subscribe((message) => {
       if (message.session_id !== this.id) return;
       if (message.janus === "timeout") return this.end("session timed out");
       const sender = typeof message.sender === "number" ? message.sender : undefined;
       if (sender !== undefined) this.handles.get(sender)?.dispatch(message);
     });
-    this.unClose = connection.onClosed(() => this.end("connection to the gateway closed"));
+    this.unClose = connection.onClosed(() => {
+      if (this.reconnect && !this.ended) void this.reclaim(this.reconnect);
+      else this.end("connection to the gateway closed");
+    });
+  }
+
+  private async reclaim(options: ReconnectOptions): Promise<void> {
+    this.unsubscribe();
+    this.unClose();
+    const attempts = options.attempts ?? 5;
+    let lastError = "";
+    for (let attempt = 1; attempt <= attempts && !this.ended; attempt++) {
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      let connection: JanusWebSocketConnection | undefined;
+      try {
+        connection = await options.open();
+        expectSuccess(await connection.request({ janus: "claim", session_id: this.id }));
+        this.current = connection;
+        this.listen(connection);
+        for (const listener of this.reconnectListeners) listener();
+        return;
+      } catch (err) {
+        connection?.close();
+        lastError = (err as Error).message;
+        // The gateway no longer has the session: no point trying again.
+        if (err instanceof JanusRequestError) break;
+      }
+    }
+    this.end(`connection to the gateway lost (${lastError || "gave up"})`);
   }
 
   /** Calls `listener` once when the session ends other than by destroy(). */
@@ -43,13 +100,17 @@ export class JanusSession {
     for (const listener of this.endListeners) listener(reason);
   }
 
-  static async create(connection: JanusWebSocketConnection, keepaliveMs = 25000): Promise<JanusSession> {
+  static async create(
+    connection: JanusWebSocketConnection,
+    keepaliveMs = 25000,
+    reconnect?: ReconnectOptions,
+  ): Promise<JanusSession> {
     const reply = await connection.request({ janus: "create" });
     const data = expectSuccess(reply).data as { id: number };
-    const session = new JanusSession(connection, data.id);
+    const session = new JanusSession(connection, data.id, reconnect);
     if (keepaliveMs > 0) {
       session.keepaliveTimer = setInterval(() => {
-        connection
+        session.connection
           .request({ janus: "keepalive", session_id: session.id }, { acceptAck: true })
           .catch(() => {});
       }, keepaliveMs);

@@ -34,7 +34,6 @@ export class GatewayCall {
   private closed = false;
 
   private constructor(
-    private readonly connection: JanusWebSocketConnection,
     private readonly session: JanusSession,
     private videocall: VideoCallHandle | undefined,
     private readonly token: WebrtcToken,
@@ -47,14 +46,20 @@ export class GatewayCall {
     userId: string,
     listeners: GatewayCallListeners,
   ): Promise<GatewayCall> {
-    const connection = await JanusWebSocketConnection.open(
-      token.gateway_url,
-      (url, protocols) => new WebSocket(url, protocols) as never,
-      { token: token.token },
-    );
+    const connect = () =>
+      JanusWebSocketConnection.open(
+        token.gateway_url,
+        (url, protocols) => new WebSocket(url, protocols) as never,
+        {
+          token: token.token,
+        },
+      );
+    const connection = await connect();
     try {
-      const session = await JanusSession.create(connection);
-      const call = new GatewayCall(connection, session, undefined, token, listeners);
+      // Media does not depend on the signalling socket: if it drops, the session is claimed on a
+      // new one (where the gateway keeps sessions for reclaim_session_timeout) and the call goes on.
+      const session = await JanusSession.create(connection, 25000, { open: connect, attempts: 3 });
+      const call = new GatewayCall(session, undefined, token, listeners);
       session.onEnded((reason) => call.fail(reason));
       call.videocall = await VideoCallHandle.attach(session, {
         incomingCall: (_from, offer) => void call.answer(offer).catch((err: Error) => call.fail(err.message)),
@@ -115,7 +120,7 @@ export class GatewayCall {
     } catch {
       // The connection may already be gone; closing it is enough.
     }
-    this.connection.close();
+    this.session.connection.close();
   }
 
   private async answer(offer: Jsep): Promise<void> {
