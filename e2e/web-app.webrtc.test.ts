@@ -172,7 +172,12 @@ for (const backend of await testDatabases())
       await incomingCallFrom(bob!, "alice");
       await answer(bob!);
       await remoteVideoPlays(bob!);
-      await startCall(carol!, "bob", false);
+      // carol calls from bob's profile card this time.
+      await carol!.page.getByRole("button", { name: "Profile of bob" }).click();
+      await carol!.page
+        .getByRole("dialog", { name: "Profile of bob" })
+        .getByRole("button", { name: "Start video call" })
+        .click();
       await notice(carol!, "bob is busy in another call.");
       assert.equal(await bob!.page.getByRole("alertdialog").count(), 0, "bob is not rung during his call");
       await hangUp(bob!);

@@ -16,7 +16,7 @@ export const CONFORMANCE_ADMIN_SECRET = "conformance-admin-secret";
  * token auth on, admin secret set, HTTP, WebSocket and admin listeners on loopback, only the
  * VideoCall and EchoTest plugins (Janus gets folders holding just those libraries).
  */
-export function writeJanusConfigs(dir: string, ports: GatewayPorts, extraGeneral = ""): void {
+export function writeJanusConfigs(dir: string, ports: GatewayPorts, extraGeneral = "", extraNat = ""): void {
   mkdirSync(dir, { recursive: true });
   const lib = (kind: string, names: string[]) => {
     const folder = join(dir, kind);
@@ -49,7 +49,7 @@ media: {
 nat: {
 	nice_debug = false
 	ice_ignore_list = "vmnet"
-}
+${extraNat}}
 plugins: {
 }
 transports: {

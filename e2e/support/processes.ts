@@ -102,19 +102,19 @@ async function withFreshPorts(start: (p: GatewayPorts) => Promise<RunningTarget>
 }
 
 /** Debian's Janus 1.1.2 with freshly written Janus config files. */
-export async function startJanus(extraGeneral = ""): Promise<RunningTarget> {
+export async function startJanus(extraGeneral = "", extraNat = ""): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-janus-"));
   return withFreshPorts((p) => {
-    writeJanusConfigs(dir, p, extraGeneral);
+    writeJanusConfigs(dir, p, extraGeneral, extraNat);
     return run("janus", "janus", ["-F", dir, "-C", join(dir, "janus.jcfg")], dir, p);
   });
 }
 
 /** `callgate gateway -F DIR` with the same Janus config files (only the ports differ). */
-export async function startCallgate(extraGeneral = ""): Promise<RunningTarget> {
+export async function startCallgate(extraGeneral = "", extraNat = ""): Promise<RunningTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cg-callgate-"));
   return withFreshPorts((p) => {
-    writeJanusConfigs(dir, p, extraGeneral);
+    writeJanusConfigs(dir, p, extraGeneral, extraNat);
     return run("callgate", process.execPath, [CALLGATE_BIN, "gateway", "-F", dir], dir, p);
   });
 }

@@ -67,10 +67,16 @@ async function fillAccount({ page, name }: AppUser): Promise<void> {
 }
 
 /** Account Settings > Advanced > the calls opt-in. */
-export async function optIn({ page }: AppUser, on = true): Promise<void> {
+export async function optIn({ page, name }: AppUser, on = true): Promise<void> {
   await page.getByRole("link", { name: "Account settings" }).click();
   const box = page.getByLabel("Preview pre-release features: video calls");
-  await box.waitFor();
+  await box.waitFor({ timeout: 15000 }).catch(async (err: Error) => {
+    const shot = `/tmp/callgate-optin-${name}.png`;
+    await page.screenshot({ path: shot });
+    throw new Error(
+      `${err.message}\n${name}'s page at ${page.url()} (screenshot ${shot}): ${await page.locator("body").innerText()}`,
+    );
+  });
   await page.waitForFunction(() => {
     const el = document.querySelector<HTMLInputElement>('input[name="feature_enabled_webrtc_preview"]');
     return el && !el.disabled;

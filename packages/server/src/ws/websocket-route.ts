@@ -167,7 +167,8 @@ export function websocketRoute(
     const token = requestToken(request);
     if (token)
       pending = pending.then(async () => {
-        await authenticate(token);
+        if (!(await authenticate(token)))
+          request.log.info("WebSocket upgrade carried no live session; waiting for authentication_challenge");
       });
   });
 }

@@ -93,7 +93,13 @@ function LoggedIn({
         if (u) session.users.set(id, { ...u, calls_enabled: e.data.calls_enabled === true });
         setUsers(new Map(session.users));
       }
-      if (e.event === "session_ended") onLoggedOut();
+      // The socket was closed as unauthenticated: logged out elsewhere, or a hiccup while it
+      // authenticated. The HTTP session says which.
+      if (e.event === "session_ended")
+        void api.currentUser().then(
+          (user) => (user ? socket.start() : onLoggedOut()),
+          () => onLoggedOut(),
+        );
     });
     socket.onConnectionChange = setConnected;
     socket.start();

@@ -1,0 +1,82 @@
+// `npm run bench` (quick) and `npm run bench -- --full`: the same scenarios against the Callgate
+// gateway and Debian's Janus 1.1.2, started with the same Janus config files, one after the
+// other in the same run; results as JSON and as docs/performance.md.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { CONFORMANCE_ADMIN_SECRET } from "../../e2e/dist/support/janus-configs.js";
+import { REPO_ROOT, type RunningTarget, startCallgate, startJanus } from "../../e2e/dist/support/processes.js";
+import { renderReport, type TargetResults } from "./report.js";
+import {
+  addTokensPerSecond,
+  adminRequest,
+  type CallsResult,
+  concurrentCalls,
+  memoryPerIdleSession,
+  signallingCycles,
+  TOKEN,
+} from "./scenarios.js";
+
+const full = process.argv.includes("--full");
+const levels = full ? [1, 10, 50] : [1, 5];
+const seconds = full ? 10 : 4;
+// Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
+const NAT = '\tice_enforce_list = "cg0"\n';
+
+async function measure(name: string, start: () => Promise<RunningTarget>): Promise<TargetResults> {
+  const target = await start();
+  const log = (what: string) => console.log(`[${name}] ${what}`);
+  try {
+    await adminRequest(target, CONFORMANCE_ADMIN_SECRET, { janus: "add_token", token: TOKEN });
+    log("signalling");
+    const cycles = await signallingCycles(target, full ? 5 : 2);
+    const tokens = await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, full ? 5 : 2);
+    log("idle sessions");
+    const idle = await memoryPerIdleSession(target, full ? 2000 : 500);
+    const calls: CallsResult[] = [];
+    for (const n of levels) {
+      log(`${n} concurrent call(s)`);
+      calls.push(await concurrentCalls(target, n, seconds));
+    }
+    let capacity: number | undefined;
+    if (full) {
+      for (let n = 10; n <= 200; n += 10) {
+        log(`capacity: ${n} calls`);
+        const r = await concurrentCalls(target, n, 5).catch(() => undefined);
+        if (!r || r.lossPercent >= 1) break;
+        capacity = n;
+      }
+    }
+    return {
+      name,
+      cyclesPerSecond: cycles,
+      addTokensPerSecond: tokens,
+      idleSessionBytes: idle,
+      calls,
+      capacity,
+    };
+  } finally {
+    await target.stop();
+  }
+}
+
+const janusVersion = spawnSync("janus", ["--version"]).stdout?.toString().split("\n")[0] ?? "janus";
+const callgate = await measure("Callgate", () => startCallgate("", NAT));
+const janus = await measure("Janus", () => startJanus("", NAT));
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${janusVersion}`;
+const command = `npm run bench${full ? " -- --full" : ""}`;
+const results = {
+  date: new Date().toISOString(),
+  machine,
+  command,
+  mode: full ? "full" : "quick",
+  callgate,
+  janus,
+};
+const outJson = join(REPO_ROOT, "docs", `performance${full ? "" : "-quick"}.json`);
+writeFileSync(outJson, `${JSON.stringify(results, null, 2)}\n`);
+const markdown = renderReport(results);
+if (full || process.argv.includes("--write-docs"))
+  writeFileSync(join(REPO_ROOT, "docs", "performance.md"), markdown);
+console.log(markdown);

@@ -1,0 +1,101 @@
+import type { CallsResult } from "./scenarios.js";
+
+export interface TargetResults {
+  name: string;
+  cyclesPerSecond: number;
+  addTokensPerSecond: number;
+  idleSessionBytes: number;
+  calls: CallsResult[];
+  capacity: number | undefined;
+}
+
+interface Results {
+  date: string;
+  machine: string;
+  command: string;
+  mode: string;
+  callgate: TargetResults;
+  janus: TargetResults;
+}
+
+const f = (n: number | undefined, digits = 1) =>
+  n === undefined || Number.isNaN(n) ? "n/a" : n.toLocaleString("en", { maximumFractionDigits: digits });
+
+/** One table row: the figure, both values, the ratio Callgate / Janus, and whether Callgate is at least as good. */
+function row(
+  figure: string,
+  cg: number | undefined,
+  janus: number | undefined,
+  higherIsBetter: boolean,
+  digits = 1,
+) {
+  const ratio = cg !== undefined && janus !== undefined && janus !== 0 ? cg / janus : undefined;
+  const ok = ratio === undefined ? "" : (higherIsBetter ? ratio >= 1 : ratio <= 1) ? "yes" : "**no**";
+  return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | ${f(ratio, 2)} | ${ok} |`;
+}
+
+/** docs/performance.md: the side-by-side table and how it was made. */
+export function renderReport(r: Results): string {
+  const { callgate: c, janus: j } = r;
+  const rows: string[] = [
+    row(
+      "signalling: create > attach > detach > destroy cycles/s (one WebSocket)",
+      c.cyclesPerSecond,
+      j.cyclesPerSecond,
+      true,
+      0,
+    ),
+    row("admin add_token requests/s (HTTP)", c.addTokensPerSecond, j.addTokensPerSecond, true, 0),
+    row(
+      "resident memory per idle session (KiB)",
+      c.idleSessionBytes / 1024,
+      j.idleSessionBytes / 1024,
+      false,
+    ),
+  ];
+  c.calls.forEach((cc, i) => {
+    const jc = j.calls[i];
+    const n = cc.calls;
+    rows.push(
+      row(`${n} call(s): gateway CPU per relayed packet (µs)`, cc.cpuUsPerPacket, jc?.cpuUsPerPacket, false),
+      row(`${n} call(s): relay latency p50 (ms)`, cc.latencyMs.p50, jc?.latencyMs.p50, false, 2),
+      row(`${n} call(s): relay latency p99 (ms)`, cc.latencyMs.p99, jc?.latencyMs.p99, false, 2),
+      row(`${n} call(s): relay latency max (ms)`, cc.latencyMs.max, jc?.latencyMs.max, false, 1),
+      row(`${n} call(s): packet loss (%)`, cc.lossPercent, jc?.lossPercent, false, 2),
+      row(`${n} call(s): set-up, call to both webrtcup, p50 (ms)`, cc.setupMs.p50, jc?.setupMs.p50, false, 0),
+      row(`${n} call(s): set-up p99 (ms)`, cc.setupMs.p99, jc?.setupMs.p99, false, 0),
+      row(
+        `${n} call(s): resident memory per active call (KiB)`,
+        cc.rssPerCallBytes / 1024,
+        jc ? jc.rssPerCallBytes / 1024 : undefined,
+        false,
+        0,
+      ),
+    );
+  });
+  if (r.mode === "full")
+    rows.push(row("most concurrent calls under 1% loss", c.capacity, j.capacity, true, 0));
+  const generator = [...c.calls, ...j.calls]
+    .map((x) => `${x.calls} call(s): ${f(x.generatorCores, 2)} cores`)
+    .join("; ");
+  return `# Performance: Callgate against Janus
+
+Measured ${r.date.slice(0, 10)} on ${r.machine}, with \`${r.command}\` (${r.mode} mode). Both gateways
+ran the same Janus config files (token auth, VideoCall), one after the other in the same run,
+inside a network namespace with loopback only. Ratios are Callgate / Janus: for costs and
+latencies lower is better (at most 1.0 meets the target), for throughput and capacity higher.
+
+| figure | Callgate | Janus | Callgate / Janus | at least as good |
+| --- | --- | --- | --- | --- |
+${rows.join("\n")}
+
+How: a load generator of our own (\`bench/\`) speaks the Janus API over WebSocket with our typed
+client and drives VideoCall calls between werift peers (real ICE, DTLS-SRTP, RTP/RTCP) that send
+audio (50 packets/s, about 100 bytes) and video (about 1 Mbit/s in 1,100-1,200 byte packets) both
+ways, each payload stamped with its send time. CPU is the gateway process's user + system time
+from /proc over the measuring window, divided by the packets the peers received through it.
+Memory is VmRSS growth. The load generator's own CPU use (werift encrypts and decrypts every
+packet in JavaScript) was ${generator}; on this 2-core machine it shares the cores with the
+gateway, so at higher call counts it, not the gateway, limits the figures.
+`;
+}
