@@ -6,7 +6,12 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { CONFORMANCE_ADMIN_SECRET } from "../../e2e/dist/support/janus-configs.js";
-import { REPO_ROOT, type RunningTarget, startCallgate, startJanus } from "../../e2e/dist/support/processes.js";
+import {
+  REPO_ROOT,
+  type RunningTarget,
+  startCallgate,
+  startJanus,
+} from "../../e2e/dist/support/processes.js";
 import { renderReport, type TargetResults } from "./report.js";
 import {
   addTokensPerSecond,

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForHttp } from "./ports.js";
-import { CALLGATE_BIN } from "./processes.js";
+import { CALLGATE_BIN, spawnLogged } from "./processes.js";
 
 export interface RunningChatServer {
   url: string;
@@ -68,43 +67,15 @@ async function spawnCallgate(
 ): Promise<RunningChatServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cg-chat-"));
   const logFile = join(dataDir, "server.log");
-  const log = createWriteStream(logFile, { flags: "a" });
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      CALLGATE_BIN,
-      command,
-      "--port",
-      `${port}`,
-      "--bind",
-      "127.0.0.1",
-      "--data-dir",
-      dataDir,
-      ...(options.extraArgs ?? []),
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], env },
-  );
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  let alive = true;
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      alive = false;
-      resolve();
-    }),
-  );
+  const args = [CALLGATE_BIN, command, "--port", `${port}`, "--bind", "127.0.0.1", "--data-dir", dataDir];
+  const proc = spawnLogged(process.execPath, [...args, ...(options.extraArgs ?? [])], logFile, env);
   const url = `http://localhost:${port}`;
-  const stop = async () => {
-    if (alive) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = proc.stop;
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/api/v4/config/client`, 20000, () => alive);
+    await waitForHttp(`http://127.0.0.1:${port}/api/v4/config/client`, 20000, proc.isAlive);
   } catch (err) {
     await stop();
     throw new Error(`callgate ${command} did not start (log: ${logFile}): ${(err as Error).message}`);

@@ -39,11 +39,50 @@ async function run(
   p: GatewayPorts,
 ): Promise<RunningTarget> {
   const logFile = join(dir, `${name}.log`);
-  const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(command, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CALLGATE_LOG_FORMAT: "json" },
-  });
+  const proc = spawnLogged(command, args, logFile, { ...process.env, CALLGATE_LOG_FORMAT: "json" });
+  const alive = () => proc.isAlive();
+  const target: RunningTarget = {
+    name,
+    http: `http://127.0.0.1:${p.http}/janus`,
+    admin: `http://127.0.0.1:${p.admin}/admin`,
+    ws: `ws://127.0.0.1:${p.ws}`,
+    adminWs: `ws://127.0.0.1:${p.adminWs}`,
+    configsFolder: dir,
+    logFile,
+    pid: proc.pid,
+    ports: p,
+    stop: proc.stop,
+  };
+  try {
+    await waitForHttp(`${target.http}/info`, 15000, alive);
+    // Another test's process may have taken one of our ports between freePort() and the bind:
+    // then ours exits at once, and what answered was the other one.
+    await new Promise((r) => setTimeout(r, 300));
+    if (!alive()) throw new PortTakenError();
+  } catch (err) {
+    await target.stop();
+    if (err instanceof PortTakenError || !alive()) throw new PortTakenError();
+    throw new Error(`${name} did not start (log: ${logFile}): ${(err as Error).message}`);
+  }
+  return target;
+}
+
+export interface LoggedProcess {
+  pid: number;
+  isAlive(): boolean;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/** Spawns a process with its stdout and stderr appended to `logFile`. */
+export function spawnLogged(
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoggedProcess {
+  const log = createWriteStream(logFile, { flags: "a" });
+  const child: ChildProcess = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let alive = true;
@@ -53,16 +92,9 @@ async function run(
       resolve();
     }),
   );
-  const target: RunningTarget = {
-    name,
-    http: `http://127.0.0.1:${p.http}/janus`,
-    admin: `http://127.0.0.1:${p.admin}/admin`,
-    ws: `ws://127.0.0.1:${p.ws}`,
-    adminWs: `ws://127.0.0.1:${p.adminWs}`,
-    configsFolder: dir,
-    logFile,
+  return {
     pid: child.pid ?? 0,
-    ports: p,
+    isAlive: () => alive,
     async stop() {
       if (alive) child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
@@ -70,18 +102,6 @@ async function run(
       clearTimeout(timer);
     },
   };
-  try {
-    await waitForHttp(`${target.http}/info`, 15000, () => alive);
-    // Another test's process may have taken one of our ports between freePort() and the bind:
-    // then ours exits at once, and what answered was the other one.
-    await new Promise((r) => setTimeout(r, 300));
-    if (!alive) throw new PortTakenError();
-  } catch (err) {
-    await target.stop();
-    if (err instanceof PortTakenError || !alive) throw new PortTakenError();
-    throw new Error(`${name} did not start (log: ${logFile}): ${(err as Error).message}`);
-  }
-  return target;
 }
 
 class PortTakenError extends Error {

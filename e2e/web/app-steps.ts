@@ -74,7 +74,7 @@ export async function optIn({ page, name }: AppUser, on = true): Promise<void> {
     const shot = `/tmp/callgate-optin-${name}.png`;
     await page.screenshot({ path: shot });
     throw new Error(
-      `${err.message}\n${name}'s page at ${page.url()} (screenshot ${shot}): ${await page.locator("body").innerText()}`,
+      `${err.message}\n${name}'s page at ${page.url()} (screenshot ${shot}): ${await page.locator("body").textContent()}`,
     );
   });
   await page.waitForFunction(() => {

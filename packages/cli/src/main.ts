@@ -1,9 +1,9 @@
 import { Command } from "commander";
+import { addServerTimingOptions } from "./chat-server-launch.js";
 import { addGatewayOptions } from "./gateway-options.js";
 import { type GatewayCommandOptions, runGateway } from "./run-gateway.js";
 import { runServer, type ServerCommandOptions } from "./run-server.js";
 import { runStart, type StartCommandOptions } from "./run-start.js";
-import { addServerTimingOptions } from "./server-timing.js";
 
 /** The `callgate` command. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {

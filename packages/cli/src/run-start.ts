@@ -1,13 +1,15 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Logger, RunningGateway } from "@callgate/gateway";
-import { buildServer, ConfigStore, openDatabase } from "@callgate/server";
-import { WEB_ROOT } from "@callgate/web";
+import type { ConfigStore } from "@callgate/server";
+import {
+  type ChatServerFlags,
+  launchChatServer,
+  parseServerFlags,
+  untilSignalled,
+} from "./chat-server-launch.js";
 import { type GatewayCommandOptions, launchGateway } from "./run-gateway.js";
-import { parseTiming, type ServerTimingOptions, UsageError } from "./server-timing.js";
 
-export interface StartCommandOptions extends GatewayCommandOptions, ServerTimingOptions {
-  port: string;
-  dataDir: string;
+export interface StartCommandOptions extends GatewayCommandOptions, ChatServerFlags {
   publicHost: string;
 }
 
@@ -19,69 +21,29 @@ export interface StartCommandOptions extends GatewayCommandOptions, ServerTiming
  * them at another gateway.
  */
 export async function runStart(opts: StartCommandOptions): Promise<number> {
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`callgate: --port must be a port number (0-65535), not '${opts.port}'`);
-    return 2;
-  }
-  let timing: ReturnType<typeof parseTiming>;
-  try {
-    timing = parseTiming(opts);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(err.message);
-    return 2;
-  }
-  const dataDir = resolve(opts.dataDir);
+  const flags = parseServerFlags(opts);
+  if (typeof flags === "number") return flags;
   const launched = await launchGateway({
     ...opts,
-    configsFolder: opts.configsFolder ?? join(dataDir, "gateway"),
+    configsFolder: opts.configsFolder ?? join(flags.dataDir, "gateway"),
   });
   if (typeof launched === "number") return launched;
   const { gateway, log } = launched;
-
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const db = await openDatabase({ dataDir, databaseUrl });
-  const config = await ConfigStore.load(db);
-  await pointAtThisGateway(config, gateway, opts.publicHost, log);
-  const app = buildServer({
-    db,
-    config,
-    webRoot: WEB_ROOT,
-    ...timing,
-    logger: { level: process.env.CALLGATE_LOG_LEVEL ?? "info" },
-  });
   const bind = typeof opts.bind === "string" ? opts.bind : "::";
-  try {
-    await app.listen({ port, host: bind });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    console.error(
-      code === "EADDRINUSE"
-        ? `callgate: port ${port} is already in use (change --port or stop the other program)`
-        : `callgate: cannot listen on ${bind}:${port}: ${(err as Error).message}`,
-    );
-    await db.destroy();
-    await gateway.close();
-    return 3;
-  }
-  const address = app.server.address();
-  const actualPort = typeof address === "object" && address ? address.port : port;
-  process.stdout.write(
-    `\n  Callgate is running. Open http://${opts.publicHost}:${actualPort}/ in a browser.\n\n`,
+  const server = await launchChatServer(flags, bind, (config) =>
+    pointAtThisGateway(config, gateway, opts.publicHost, log),
   );
-
-  return new Promise<number>((done) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, "shutting down");
-      app
-        .close()
-        .then(() => db.destroy())
-        .then(() => gateway.close())
-        .then(() => done(0));
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+  if (typeof server === "number") {
+    await gateway.close();
+    return server;
+  }
+  const address = server.app.server.address();
+  const port = typeof address === "object" && address ? address.port : flags.port;
+  process.stdout.write(`\n  Callgate is running. Open http://${opts.publicHost}:${port}/ in a browser.\n\n`);
+  return untilSignalled(async (signal) => {
+    log.info({ signal }, "shutting down");
+    await server.stop();
+    await gateway.close();
   });
 }
 
