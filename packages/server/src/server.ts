@@ -1,7 +1,12 @@
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { Accounts } from "./accounts/accounts.js";
 import { Invites } from "./accounts/invites.js";
 import { Preferences } from "./accounts/preferences.js";
@@ -49,7 +54,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
     // One line per request is noise for a chat server; errors are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Unknown fields and wrong types are errors to report, not something to drop or convert
     // without a word (Fastify's defaults). Query strings are declared as strings for that reason.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
