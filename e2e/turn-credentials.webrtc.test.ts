@@ -67,18 +67,23 @@ function relayOnlyCall(
     }
     channel.send("through the relay");
     const message = await echoed;
-    const stats = await a.getStats();
-    const byId = new Map<string, Record<string, string>>();
-    stats.forEach((s) => {
-      byId.set(s.id, s);
-    });
+    // The pair in use, from the transport's selectedCandidatePairId (a pair's `nominated` flag
+    // can lag behind the channel opening).
     let localType: string | undefined;
     let remoteType: string | undefined;
-    for (const s of byId.values())
-      if (s.type === "candidate-pair" && s.state === "succeeded" && s.nominated) {
-        localType = byId.get(s.localCandidateId ?? "")?.candidateType;
-        remoteType = byId.get(s.remoteCandidateId ?? "")?.candidateType;
-      }
+    for (let attempt = 0; attempt < 20 && !localType; attempt++) {
+      const byId = new Map<string, Record<string, string>>();
+      (await a.getStats()).forEach((s) => {
+        byId.set(s.id, s);
+      });
+      const transport = [...byId.values()].find((s) => s.type === "transport");
+      const pair = transport?.selectedCandidatePairId
+        ? byId.get(transport.selectedCandidatePairId)
+        : undefined;
+      localType = byId.get(pair?.localCandidateId ?? "")?.candidateType;
+      remoteType = byId.get(pair?.remoteCandidateId ?? "")?.candidateType;
+      if (!localType) await new Promise((r) => setTimeout(r, 100));
+    }
     a.close();
     b.close();
     return { connected: true, localType, remoteType, echoed: message, relayCandidates };
