@@ -3,7 +3,7 @@
 // other in the same run; results as JSON and as docs/performance.md.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { CONFORMANCE_ADMIN_SECRET } from "../../e2e/dist/support/janus-configs.js";
 import {
@@ -67,6 +67,13 @@ async function measure(name: string, start: () => Promise<RunningTarget>): Promi
 }
 
 const janusVersion = spawnSync("janus", ["--version"]).stdout?.toString().split("\n")[0] ?? "janus";
+// `--profile`: Callgate only, with its CPU profile written to the system's temp folder (no report).
+if (process.argv.includes("--profile")) {
+  process.env.CALLGATE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${tmpdir()}/callgate-profile`;
+  const profiled = await measure("Callgate", () => startCallgate("", NAT));
+  console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
+  process.exit(0);
+}
 const callgate = await measure("Callgate", () => startCallgate("", NAT));
 const janus = await measure("Janus", () => startJanus("", NAT));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${janusVersion}`;

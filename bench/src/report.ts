@@ -97,5 +97,8 @@ from /proc over the measuring window, divided by the packets the peers received 
 Memory is VmRSS growth. The load generator's own CPU use (werift encrypts and decrypts every
 packet in JavaScript) was ${generator}; on this 2-core machine it shares the cores with the
 gateway, so at higher call counts it, not the gateway, limits the figures.
+
+\`npm run bench -- --profile\` runs Callgate alone with \`node --cpu-prof\` and leaves the profile in
+the temp folder (\`callgate-profile/\`), to see where the time per packet goes.
 `;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface GatewayPorts {
@@ -21,7 +21,11 @@ export function writeJanusConfigs(dir: string, ports: GatewayPorts, extraGeneral
   const lib = (kind: string, names: string[]) => {
     const folder = join(dir, kind);
     mkdirSync(folder, { recursive: true });
-    for (const name of names) symlinkSync(join(JANUS_LIB, kind, name), join(folder, name));
+    // rmSync first: a retry on other ports writes the same folder again.
+    for (const name of names) {
+      rmSync(join(folder, name), { force: true });
+      symlinkSync(join(JANUS_LIB, kind, name), join(folder, name));
+    }
     return folder;
   };
   const plugins = lib("plugins", ["libjanus_videocall.so", "libjanus_echotest.so"]);

@@ -135,7 +135,9 @@ export async function startCallgate(extraGeneral = "", extraNat = ""): Promise<R
   const dir = mkdtempSync(join(tmpdir(), "cg-callgate-"));
   return withFreshPorts((p) => {
     writeJanusConfigs(dir, p, extraGeneral, extraNat);
-    return run("callgate", process.execPath, [CALLGATE_BIN, "gateway", "-F", dir], dir, p);
+    // CALLGATE_NODE_ARGS: flags for the gateway's Node (the benchmark's --profile passes --cpu-prof).
+    const nodeArgs = process.env.CALLGATE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    return run("callgate", process.execPath, [...nodeArgs, CALLGATE_BIN, "gateway", "-F", dir], dir, p);
   });
 }
 
