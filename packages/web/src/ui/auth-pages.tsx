@@ -45,9 +45,11 @@ function Field(props: {
   );
 }
 
-export function LoginPage({ api, config, onLoggedIn }: Props) {
-  const [loginId, setLoginId] = useState("");
-  const [password, setPassword] = useState("");
+/** A form's submit: busy while it runs, and the error's words (through `describe`) when it fails. */
+function useSubmit(
+  action: () => Promise<void>,
+  describe: (err: unknown) => string = (err) => (err as Error).message,
+) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
@@ -55,13 +57,22 @@ export function LoginPage({ api, config, onLoggedIn }: Props) {
     setBusy(true);
     setError("");
     try {
-      onLoggedIn(await api.login(loginId.trim(), password));
+      await action();
     } catch (err) {
-      setError((err as Error).message);
+      setError(describe(err));
     } finally {
       setBusy(false);
     }
   };
+  return { submit, error, busy };
+}
+
+export function LoginPage({ api, config, onLoggedIn }: Props) {
+  const [loginId, setLoginId] = useState("");
+  const [password, setPassword] = useState("");
+  const { submit, error, busy } = useSubmit(async () =>
+    onLoggedIn(await api.login(loginId.trim(), password)),
+  );
   return (
     <main class="auth">
       <h1>Callgate</h1>
@@ -107,25 +118,16 @@ export function SignupPage({ api, config, onLoggedIn }: Props) {
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError("");
-    try {
+  const { submit, error, busy } = useSubmit(
+    async () => {
       await api.signUp({ username: username.trim(), email: email.trim(), password }, inviteId);
       onLoggedIn(await api.login(username.trim(), password));
-    } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 400
-          ? friendlySignupError(err.message)
-          : (err as Error).message,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (err) =>
+      err instanceof ApiError && err.status === 400
+        ? friendlySignupError(err.message)
+        : (err as Error).message,
+  );
   return (
     <main class="auth">
       <h1>Callgate</h1>
