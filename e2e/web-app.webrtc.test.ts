@@ -125,8 +125,12 @@ for (const backend of await testDatabases())
       await alice!.page.getByRole("button", { name: "Turn camera on" }).click();
       await bob!.page.getByText("alice's camera is off").waitFor({ state: "detached" });
 
-      // Away from the call and back.
+      // Away from the call and back: by its button, and by opening another page.
       await alice!.page.getByRole("button", { name: "Back to messages" }).click();
+      await alice!.page.getByRole("button", { name: "Return to call with bob" }).click();
+      await alice!.page.getByText("In a call with bob").waitFor();
+      await alice!.page.getByRole("link", { name: "Account settings" }).click();
+      await alice!.page.getByRole("heading", { name: "Account settings" }).waitFor();
       await alice!.page.getByRole("button", { name: "Return to call with bob" }).click();
       await alice!.page.getByText("In a call with bob").waitFor();
 

@@ -133,6 +133,14 @@ function Shell({ connected, onLoggedOut }: { connected: boolean; onLoggedOut(): 
     // Opening the call from anywhere (a person's card, the header) shows it.
     if (call.phase === "outgoing") setCallHidden(false);
   }, [call.phase]);
+  // Going somewhere else during a call (another conversation, the settings) shows that page, with
+  // the "Return to call" bar above it.
+  const path = route.join("/");
+  const [lastPath, setLastPath] = useState(path);
+  if (path !== lastPath) {
+    setLastPath(path);
+    if (inCall) setCallHidden(true);
+  }
 
   const logout = async () => {
     if (inCall) await calls.hangup();
