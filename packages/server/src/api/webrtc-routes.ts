@@ -6,7 +6,7 @@ import { gatewayTarget } from "../calls/webrtc-tokens.js";
 import { GatewayAdminError } from "../gateway-admin/admin-client.js";
 import { testGatewayConnection } from "../gateway-admin/connection-test.js";
 import type { ConfigStore } from "../settings/config-store.js";
-import { MASKED, type ServerConfig } from "../settings/server-config.js";
+import { type ServerConfig, unmaskSecrets } from "../settings/server-config.js";
 import { validateConfig } from "../settings/validate-config.js";
 import { configSchema } from "./config-routes.js";
 import { ApiError } from "./errors.js";
@@ -71,11 +71,8 @@ export function webrtcRoutes(
     },
     async (request) => {
       const saved = config.get();
-      const body = request.body ?? saved;
-      const w = { ...body.WebrtcSettings };
-      if (w.GatewayAdminSecret === MASKED) w.GatewayAdminSecret = saved.WebrtcSettings.GatewayAdminSecret;
-      if (w.TurnSharedKey === MASKED) w.TurnSharedKey = saved.WebrtcSettings.TurnSharedKey;
-      const checked = validateConfig({ ...body, WebrtcSettings: { ...w, Enable: true } });
+      const body = unmaskSecrets(request.body ?? saved, saved);
+      const checked = validateConfig({ ...body, WebrtcSettings: { ...body.WebrtcSettings, Enable: true } });
       return testGatewayConnection(gatewayTarget(checked));
     },
   );

@@ -1,5 +1,5 @@
 import type { Db } from "../store/database.js";
-import { defaultConfig, MASKED, SECRET_FIELDS, type ServerConfig } from "./server-config.js";
+import { defaultConfig, type ServerConfig, unmaskSecrets } from "./server-config.js";
 import { validateConfig } from "./validate-config.js";
 
 const KEY = "config";
@@ -33,10 +33,7 @@ export class ConfigStore {
 
   /** Validates and saves a whole new config; a masked secret keeps the stored one. */
   async update(next: ServerConfig): Promise<ServerConfig> {
-    const webrtc = { ...next.WebrtcSettings };
-    for (const field of SECRET_FIELDS)
-      if (webrtc[field] === MASKED) webrtc[field] = this.current.WebrtcSettings[field];
-    const config = validateConfig({ ...next, WebrtcSettings: webrtc });
+    const config = validateConfig(unmaskSecrets(next, this.current));
     const value = JSON.stringify(config);
     const now = Date.now();
     await this.db

@@ -48,6 +48,14 @@ export function defaultConfig(): ServerConfig {
   };
 }
 
+/** The inverse of maskSecrets for a config sent back: a masked secret means the stored one. */
+export function unmaskSecrets(next: ServerConfig, stored: ServerConfig): ServerConfig {
+  const webrtc = { ...next.WebrtcSettings };
+  for (const field of SECRET_FIELDS)
+    if (webrtc[field] === MASKED) webrtc[field] = stored.WebrtcSettings[field];
+  return { ...next, WebrtcSettings: webrtc };
+}
+
 /** The config as the API shows it: secrets masked. */
 export function maskSecrets(config: ServerConfig): ServerConfig {
   const webrtc = { ...config.WebrtcSettings };

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { CallState } from "../call/call-controller.js";
 import { listDevices } from "../call/local-media.js";
+import { formatSeconds } from "./format.js";
 import { useCallState, useSession } from "./session.js";
 
 function Video({
@@ -28,9 +29,7 @@ function useDuration(startedAt?: number): string {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, [startedAt]);
-  if (!startedAt) return "";
-  const s = Math.max(0, Math.floor((now - startedAt) / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  return startedAt ? formatSeconds(Math.floor((now - startedAt) / 1000)) : "";
 }
 
 function DevicePickers({ state }: { state: CallState }) {

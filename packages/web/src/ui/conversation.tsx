@@ -1,19 +1,15 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { CallRecord, Channel, Post, User } from "../api/types.js";
 import { CallButton } from "./call-button.js";
+import { formatSeconds } from "./format.js";
 import { PresenceDot } from "./people-list.js";
 import { useSession } from "./session.js";
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
 
 function callRecordText(call: CallRecord, me: string, other: User): string {
   const outgoing = call.caller_id === me;
   switch (call.outcome) {
     case "ended":
-      return `📞 Call ended · ${formatDuration(call.duration_ms)}`;
+      return `📞 Call ended · ${formatSeconds(Math.round(call.duration_ms / 1000))}`;
     case "declined":
       return outgoing ? `📞 ${other.username} declined your call` : "📞 You declined the call";
     case "missed":
