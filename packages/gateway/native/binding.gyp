@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "callgate_srtp",
+      "sources": ["srtp_cipher.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "defines": ["OPENSSL_API_COMPAT=30000", "OPENSSL_NO_DEPRECATED"]
+    }
+  ]
+}

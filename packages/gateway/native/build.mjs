@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Builds the SRTP addon (srtp_cipher.c) with node-gyp against the headers of the Node that runs
+// this script, OpenSSL's included: nothing is downloaded and no system library is linked. Where it
+// cannot be built (no C compiler, no Node headers) the gateway runs on its node:crypto fallback,
+// so this warns and succeeds, unless CALLGATE_NATIVE_REQUIRED=1 (CI) makes that an error.
+// CALLGATE_NATIVE=0 skips it.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const here = dirname(new URL(import.meta.url).pathname);
+const addon = join(here, "build", "Release", "callgate_srtp.node");
+const sources = ["srtp_cipher.c", "binding.gyp"].map((f) => join(here, f));
+const required = process.env.CALLGATE_NATIVE_REQUIRED === "1";
+
+function giveUp(reason) {
+  const message = `native SRTP addon not built (${reason}): the gateway uses node:crypto, at about twice the CPU per packet`;
+  if (required) {
+    console.error(`error: ${message}`);
+    process.exit(1);
+  }
+  console.warn(`warning: ${message}`);
+  process.exit(0);
+}
+
+if (process.env.CALLGATE_NATIVE === "0") giveUp("CALLGATE_NATIVE=0");
+const upToDate = existsSync(addon) && sources.every((s) => statSync(s).mtimeMs <= statSync(addon).mtimeMs);
+if (upToDate) process.exit(0);
+
+// The running Node's install prefix holds include/node (node_api.h and openssl/).
+const nodeDir = join(dirname(process.execPath), "..");
+if (!existsSync(join(nodeDir, "include", "node", "node_api.h")))
+  giveUp(`no Node headers under ${nodeDir}/include/node`);
+const gyp =
+  process.env.npm_config_node_gyp ??
+  [
+    join(nodeDir, "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+    join(dirname(process.execPath), "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+  ].find((p) => existsSync(p));
+if (!gyp || !existsSync(gyp)) giveUp("node-gyp not found beside npm");
+
+const result = spawnSync(process.execPath, [gyp, "rebuild", `--nodedir=${nodeDir}`, "--loglevel=warn"], {
+  cwd: here,
+  stdio: ["ignore", "pipe", "pipe"],
+  encoding: "utf8",
+});
+if (result.status !== 0) {
+  process.stderr.write(result.stdout + result.stderr);
+  giveUp(`node-gyp failed (exit ${result.status}); is a C compiler (gcc, make) installed?`);
+}
+console.log("native SRTP addon built: packages/gateway/native/build/Release/callgate_srtp.node");

@@ -1,0 +1,230 @@
+// SRTP packet cryptography for the relay's hot path, on the OpenSSL inside Node itself (its
+// headers ship with Node; no system library). What makes it fast is what node:crypto cannot do:
+// each session keeps its cipher and MAC contexts keyed once and only gives them a new IV per
+// packet, so a packet costs an AES pass and no allocations beyond its output buffer.
+// Packet indexes, replay windows and key derivation stay in TypeScript (srtp-session.ts).
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <stdint.h>
+#include <string.h>
+
+#define GCM_TAG 16
+#define HMAC_TAG 10
+#define SHA1_LEN 20
+
+typedef struct {
+  EVP_CIPHER_CTX *cipher;
+  EVP_MAC_CTX *mac; /* AES-CM profiles only */
+  uint8_t salt[14];
+  size_t salt_len;
+} direction_t;
+
+typedef struct {
+  int gcm;
+  direction_t local;  /* protect */
+  direction_t remote; /* unprotect */
+} session_t;
+
+static void free_direction(direction_t *d) {
+  if (d->cipher) EVP_CIPHER_CTX_free(d->cipher);
+  if (d->mac) EVP_MAC_CTX_free(d->mac);
+}
+
+static void finalize_session(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  session_t *s = (session_t *)data;
+  free_direction(&s->local);
+  free_direction(&s->remote);
+  free(s);
+}
+
+static napi_value throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, "ERR_CALLGATE_SRTP", message);
+  return NULL;
+}
+
+static int get_buffer(napi_env env, napi_value value, uint8_t **data, size_t *len) {
+  bool is_buffer = false;
+  if (napi_is_buffer(env, value, &is_buffer) != napi_ok || !is_buffer) return 0;
+  return napi_get_buffer_info(env, value, (void **)data, len) == napi_ok;
+}
+
+static int get_u32(napi_env env, napi_value value, uint32_t *out) {
+  return napi_get_value_uint32(env, value, out) == napi_ok;
+}
+
+static int init_direction(direction_t *d, int gcm, int encrypt, const uint8_t *key, size_t key_len,
+                          const uint8_t *salt, size_t salt_len, const uint8_t *auth,
+                          size_t auth_len) {
+  if (key_len != 16 || salt_len > sizeof(d->salt)) return 0;
+  memcpy(d->salt, salt, salt_len);
+  d->salt_len = salt_len;
+  d->cipher = EVP_CIPHER_CTX_new();
+  if (!d->cipher) return 0;
+  const EVP_CIPHER *type = gcm ? EVP_aes_128_gcm() : EVP_aes_128_ctr();
+  if (!EVP_CipherInit_ex(d->cipher, type, NULL, key, NULL, encrypt)) return 0;
+  if (gcm) return 1;
+  EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+  if (!hmac) return 0;
+  d->mac = EVP_MAC_CTX_new(hmac);
+  EVP_MAC_free(hmac);
+  if (!d->mac) return 0;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA1", 0),
+      OSSL_PARAM_construct_end(),
+  };
+  return EVP_MAC_init(d->mac, auth, auth_len, params);
+}
+
+/* RFC 3711 §4.1.1 (AES-CM, 16 bytes) or RFC 7714 §8.1 (GCM, 12 bytes). */
+static void write_iv(const direction_t *d, int gcm, uint32_t ssrc, uint32_t roc, uint16_t seq,
+                     uint8_t *iv) {
+  size_t len = gcm ? 12 : 16, at = gcm ? 2 : 4;
+  memset(iv, 0, 16);
+  iv[at] = ssrc >> 24, iv[at + 1] = ssrc >> 16, iv[at + 2] = ssrc >> 8, iv[at + 3] = ssrc;
+  iv[at + 4] = roc >> 24, iv[at + 5] = roc >> 16, iv[at + 6] = roc >> 8, iv[at + 7] = roc;
+  iv[at + 8] = seq >> 8, iv[at + 9] = seq;
+  for (size_t i = 0; i < d->salt_len && i < len; i++) iv[i] ^= d->salt[i];
+}
+
+/* HMAC-SHA1 over data || ROC, with the key set at creation (a NULL key re-uses it). */
+static int hmac_tag(EVP_MAC_CTX *mac, const uint8_t *data, size_t len, uint32_t roc,
+                    uint8_t *tag) {
+  uint8_t roc_be[4] = {roc >> 24, roc >> 16, roc >> 8, roc};
+  size_t out_len = 0;
+  return EVP_MAC_init(mac, NULL, 0, NULL) && EVP_MAC_update(mac, data, len) &&
+         EVP_MAC_update(mac, roc_be, 4) && EVP_MAC_final(mac, tag, &out_len, SHA1_LEN);
+}
+
+static session_t *get_session(napi_env env, napi_value value) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok) return NULL;
+  return (session_t *)data;
+}
+
+/* createSession(gcm, localKey, localSalt, localAuth, remoteKey, remoteSalt, remoteAuth) */
+static napi_value create_session(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  bool gcm = false;
+  uint8_t *b[6];
+  size_t l[6];
+  if (argc != 7 || napi_get_value_bool(env, argv[0], &gcm) != napi_ok)
+    return throw_error(env, "createSession(gcm, localKey, localSalt, localAuth, remoteKey, remoteSalt, remoteAuth)");
+  for (int i = 0; i < 6; i++)
+    if (!get_buffer(env, argv[i + 1], &b[i], &l[i])) return throw_error(env, "keys must be Buffers");
+  session_t *s = calloc(1, sizeof(session_t));
+  if (!s) return throw_error(env, "out of memory");
+  s->gcm = gcm;
+  if (!init_direction(&s->local, gcm, 1, b[0], l[0], b[1], l[1], b[2], l[2]) ||
+      !init_direction(&s->remote, gcm, 0, b[3], l[3], b[4], l[4], b[5], l[5])) {
+    finalize_session(env, s, NULL);
+    return throw_error(env, "OpenSSL refused the SRTP keys");
+  }
+  napi_value external;
+  if (napi_create_external(env, s, finalize_session, NULL, &external) != napi_ok) {
+    finalize_session(env, s, NULL);
+    return throw_error(env, "could not wrap the session");
+  }
+  return external;
+}
+
+/* seal(session, packet, payloadOffset, ssrc, payloadType, roc): Buffer */
+static napi_value seal(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  session_t *s = argc == 6 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in;
+  size_t len;
+  uint32_t offset, ssrc, pt, roc;
+  if (!s || !get_buffer(env, argv[1], &in, &len) || !get_u32(env, argv[2], &offset) ||
+      !get_u32(env, argv[3], &ssrc) || !get_u32(env, argv[4], &pt) || !get_u32(env, argv[5], &roc) ||
+      offset < 12 || offset > len)
+    return throw_error(env, "seal(session, packet, payloadOffset, ssrc, payloadType, roc)");
+  size_t tag_len = s->gcm ? GCM_TAG : HMAC_TAG;
+  napi_value result;
+  uint8_t *out;
+  if (napi_create_buffer(env, len + tag_len, (void **)&out, &result) != napi_ok)
+    return throw_error(env, "out of memory");
+  memcpy(out, in, offset);
+  out[1] = (out[1] & 0x80) | (pt & 0x7f);
+  out[8] = ssrc >> 24, out[9] = ssrc >> 16, out[10] = ssrc >> 8, out[11] = ssrc;
+  uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
+  uint8_t iv[16];
+  write_iv(&s->local, s->gcm, ssrc, roc, seq, iv);
+  EVP_CIPHER_CTX *c = s->local.cipher;
+  int n = 0, ok = EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
+  if (s->gcm) ok = ok && EVP_EncryptUpdate(c, NULL, &n, out, (int)offset);
+  ok = ok && EVP_EncryptUpdate(c, out + offset, &n, in + offset, (int)(len - offset));
+  ok = ok && EVP_EncryptFinal_ex(c, out + offset + n, &n);
+  if (s->gcm) {
+    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, GCM_TAG, out + len);
+  } else {
+    uint8_t tag[SHA1_LEN];
+    ok = ok && hmac_tag(s->local.mac, out, len, roc, tag);
+    memcpy(out + len, tag, HMAC_TAG);
+  }
+  if (!ok) return throw_error(env, "SRTP protect failed");
+  return result;
+}
+
+/* open(session, packet, payloadOffset, payloadEnd, roc): Buffer | null */
+static napi_value open_packet(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  session_t *s = argc == 5 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in;
+  size_t len;
+  uint32_t offset, end, roc;
+  if (!s || !get_buffer(env, argv[1], &in, &len) || !get_u32(env, argv[2], &offset) ||
+      !get_u32(env, argv[3], &end) || !get_u32(env, argv[4], &roc) || offset < 12 || offset > end ||
+      end + (s->gcm ? GCM_TAG : HMAC_TAG) != len)
+    return throw_error(env, "open(session, packet, payloadOffset, payloadEnd, roc)");
+  napi_value nothing;
+  napi_get_null(env, &nothing);
+  uint32_t ssrc = ((uint32_t)in[8] << 24) | (in[9] << 16) | (in[10] << 8) | in[11];
+  uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
+  if (!s->gcm) {
+    uint8_t tag[SHA1_LEN];
+    if (!hmac_tag(s->remote.mac, in, end, roc, tag) || CRYPTO_memcmp(tag, in + end, HMAC_TAG) != 0)
+      return nothing;
+  }
+  napi_value result;
+  uint8_t *out;
+  if (napi_create_buffer(env, end, (void **)&out, &result) != napi_ok)
+    return throw_error(env, "out of memory");
+  memcpy(out, in, offset);
+  uint8_t iv[16];
+  write_iv(&s->remote, s->gcm, ssrc, roc, seq, iv);
+  EVP_CIPHER_CTX *c = s->remote.cipher;
+  int n = 0, ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
+  if (s->gcm) ok = ok && EVP_DecryptUpdate(c, NULL, &n, in, (int)offset);
+  ok = ok && EVP_DecryptUpdate(c, out + offset, &n, in + offset, (int)(end - offset));
+  if (s->gcm) {
+    uint8_t tag[GCM_TAG];
+    memcpy(tag, in + end, GCM_TAG);
+    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag);
+  }
+  ok = ok && EVP_DecryptFinal_ex(c, out + offset + n, &n) > 0;
+  return ok ? result : nothing;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"createSession", NULL, create_session, NULL, NULL, NULL, napi_default, NULL},
+      {"seal", NULL, seal, NULL, NULL, NULL, napi_default, NULL},
+      {"open", NULL, open_packet, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, 3, props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,74 @@
+import { createRequire } from "node:module";
+import { deriveSrtpSessionKeys } from "./srtp-key-derivation.js";
+import { SRTP_AEAD_AES_128_GCM, srtpTagLength } from "./srtp-profile.js";
+import type { SrtpPacketCipher, SrtpSessionKeys } from "./srtp-session.js";
+
+/** The addon in packages/gateway/native (srtp_cipher.c), built by `npm run build` when it can be. */
+interface NativeSrtpBinding {
+  createSession(
+    gcm: boolean,
+    localKey: Buffer,
+    localSalt: Buffer,
+    localAuth: Buffer,
+    remoteKey: Buffer,
+    remoteSalt: Buffer,
+    remoteAuth: Buffer,
+  ): object;
+  seal(
+    session: object,
+    packet: Buffer,
+    offset: number,
+    ssrc: number,
+    payloadType: number,
+    roc: number,
+  ): Buffer;
+  open(session: object, packet: Buffer, offset: number, end: number, roc: number): Buffer | null;
+}
+
+const ADDON_PATH = "../../../native/build/Release/callgate_srtp.node";
+
+let binding: NativeSrtpBinding | null | undefined;
+
+/** The addon, or null when it was not built (no compiler) or does not load: then node:crypto it is. */
+export function nativeSrtpBinding(): NativeSrtpBinding | null {
+  if (binding === undefined) {
+    try {
+      binding = createRequire(import.meta.url)(ADDON_PATH) as NativeSrtpBinding;
+    } catch {
+      binding = null;
+    }
+  }
+  return binding;
+}
+
+/** SRTP packet cryptography in the native addon: cipher contexts keyed once, a new IV per packet. */
+export class NativeSrtpCipher implements SrtpPacketCipher {
+  readonly tagLength: number;
+  private readonly session: object;
+
+  constructor(
+    private readonly native: NativeSrtpBinding,
+    keys: SrtpSessionKeys,
+  ) {
+    this.tagLength = srtpTagLength(keys.local.profile);
+    const local = deriveSrtpSessionKeys(keys.local);
+    const remote = deriveSrtpSessionKeys(keys.remote);
+    this.session = native.createSession(
+      keys.local.profile === SRTP_AEAD_AES_128_GCM,
+      local.encryptionKey,
+      local.salt,
+      local.authKey,
+      remote.encryptionKey,
+      remote.salt,
+      remote.authKey,
+    );
+  }
+
+  seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number): Buffer {
+    return this.native.seal(this.session, packet, offset, ssrc >>> 0, payloadType, roc >>> 0);
+  }
+
+  open(packet: Buffer, offset: number, end: number, roc: number): Buffer | null {
+    return this.native.open(this.session, packet, offset, end, roc >>> 0);
+  }
+}

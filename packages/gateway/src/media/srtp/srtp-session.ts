@@ -1,0 +1,75 @@
+import { rtpPayloadOffset, rtpSequenceNumber, rtpSsrc } from "../rtp/rtp-header.js";
+import { PacketIndexTracker } from "./packet-index.js";
+import type { SrtpMasterKeys } from "./srtp-profile.js";
+
+/**
+ * SRTP for the relay's hot path: one per PeerConnection, holding the keys of both directions and
+ * the per-SSRC packet indexes. RTCP stays with the WebRTC engine (a few packets a second).
+ */
+export interface SrtpSession {
+  /**
+   * Gives the plain RTP packet this SSRC and payload type (what our sender announced) and
+   * encrypts it into a new buffer; the input is left as it was.
+   */
+  protect(packet: Buffer, ssrc: number, payloadType: number): Buffer;
+  /** Authenticates and decrypts into a new buffer: null when forged, corrupt, or a replay. */
+  unprotect(packet: Buffer): Buffer | null;
+}
+
+export interface SrtpSessionKeys {
+  /** What we send with. */
+  local: SrtpMasterKeys;
+  /** What the remote peer sends with. */
+  remote: SrtpMasterKeys;
+}
+
+/**
+ * The per-packet cryptography of a session, with the keys of both directions: what the native
+ * addon and the node:crypto fallback each implement. Packet indexes are the session's business.
+ */
+export interface SrtpPacketCipher {
+  /** Bytes the protection appends. */
+  readonly tagLength: number;
+  /** Header (given this SSRC and payload type) + encrypted payload + tag, in a new buffer. */
+  seal(packet: Buffer, payloadOffset: number, ssrc: number, payloadType: number, roc: number): Buffer;
+  /** The plain packet (`payloadEnd` is where the tag starts), or null when the tag does not match. */
+  open(packet: Buffer, payloadOffset: number, payloadEnd: number, roc: number): Buffer | null;
+}
+
+/** An SrtpSession over a packet cipher: rollover counters and replay protection per SSRC. */
+export class IndexedSrtpSession implements SrtpSession {
+  private readonly sending = new Map<number, PacketIndexTracker>();
+  private readonly receiving = new Map<number, PacketIndexTracker>();
+
+  constructor(private readonly cipher: SrtpPacketCipher) {}
+
+  protect(packet: Buffer, ssrc: number, payloadType: number): Buffer {
+    const offset = rtpPayloadOffset(packet);
+    if (offset < 0) throw new RangeError("not an RTP packet");
+    const tracker = tracked(this.sending, ssrc);
+    const index = tracker.estimate(rtpSequenceNumber(packet));
+    tracker.accept(index);
+    return this.cipher.seal(packet, offset, ssrc, payloadType, Math.floor(Math.max(index, 0) / 65536));
+  }
+
+  unprotect(packet: Buffer): Buffer | null {
+    const end = packet.length - this.cipher.tagLength;
+    const offset = rtpPayloadOffset(packet, end);
+    if (offset < 0) return null;
+    const tracker = tracked(this.receiving, rtpSsrc(packet));
+    const index = tracker.estimate(rtpSequenceNumber(packet));
+    if (tracker.isReplay(index)) return null;
+    const plain = this.cipher.open(packet, offset, end, Math.floor(index / 65536));
+    if (plain) tracker.accept(index);
+    return plain;
+  }
+}
+
+function tracked(map: Map<number, PacketIndexTracker>, ssrc: number): PacketIndexTracker {
+  let tracker = map.get(ssrc);
+  if (!tracker) {
+    tracker = new PacketIndexTracker();
+    map.set(ssrc, tracker);
+  }
+  return tracker;
+}
