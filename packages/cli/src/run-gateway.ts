@@ -119,6 +119,7 @@ export async function launchGateway(
  */
 function logMediaReach(log: Logger, media: MediaReach): void {
   const advertised = media.publicAddresses.length ? media.publicAddresses : media.hostAddresses;
+  log.info({ relay: media.relay }, "media relay");
   log.info(
     { udp: media.udpPorts, addresses: advertised },
     "media: browsers send audio and video to these UDP ports and addresses; open them in firewalls and publish them from containers (the TCP ports carry signalling only)",

@@ -50,6 +50,8 @@ export interface RunningGateway {
 export interface MediaReach {
   /** The UDP ports browsers send media to, e.g. "UDP 20000-40000". */
   udpPorts: string;
+  /** How RTP is relayed, e.g. "fast path, SRTP in the native addon". */
+  relay: string;
   /** Local addresses used for ICE host candidates. */
   hostAddresses: string[];
   /** What browsers are told instead (nat_1_1_mapping), if anything. */
@@ -81,6 +83,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     handles: () => core.handles.size,
     webSocketConnections: () => wsTransports.reduce((n, t) => n + t.connections, 0),
     tokens: () => auth.tokens.size,
+    relay: () => media.counters,
   });
   // No STUN/TURN server is used unless configured: nothing leaves the machine by default.
   const hosts = new HostCandidates({
@@ -323,6 +326,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     metrics,
     media: {
       udpPorts: media.describePorts(),
+      relay: media.describeRelay(),
       hostAddresses: hosts.addresses,
       publicAddresses: hosts.publicAddresses,
       iceServers: settings.nat.stunServer !== undefined || settings.nat.turnServer !== undefined,

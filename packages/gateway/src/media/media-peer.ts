@@ -64,8 +64,24 @@ export interface MediaPeerOptions {
   slowlinkThreshold: number;
 }
 
+/** Packets the relay handled since start, for /metrics: which path carried them, and what SRTP refused. */
+export interface RelayCounters {
+  /** RTP received and sent through the fast path (SRTP outside the WebRTC engine). */
+  fastIn: number;
+  fastOut: number;
+  /** RTP the WebRTC engine's own path carried: a stream's first packet, TURN relays, the fallback. */
+  engineIn: number;
+  engineOut: number;
+  /** Inbound SRTP that failed authentication or was a replay. */
+  srtpRejected: number;
+}
+
 export interface MediaEngine {
+  /** Totals since start (live: read, never written, by observers). */
+  readonly counters: Readonly<RelayCounters>;
   createPeer(options: MediaPeerOptions): MediaPeer;
   /** UDP ports a firewall must let through, for the start-up message. */
   describePorts(): string;
+  /** How RTP is relayed (which fast path, which SRTP), for the start-up message. */
+  describeRelay(): string;
 }

@@ -1,6 +1,7 @@
 import { ADMIN_VERBS, JANUS_VERBS } from "@callgate/protocol";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { CoreObserver } from "../core/observer.js";
+import type { RelayCounters } from "../media/media-peer.js";
 
 /** Verbs kept as label values; anything else a client sends is counted as "other" (bounded cardinality). */
 const knownVerbs = new Set<string>([...JANUS_VERBS, ...ADMIN_VERBS, "(none)", "(unparsable)"]);
@@ -10,6 +11,7 @@ export interface GaugeSources {
   handles(): number;
   webSocketConnections(): number;
   tokens(): number;
+  relay(): Readonly<RelayCounters>;
 }
 
 /** Prometheus metrics for the admin port's /metrics: sessions, handles, requests and errors. */
@@ -37,6 +39,30 @@ export class GatewayMetrics implements CoreObserver {
       sources.webSocketConnections,
     );
     gauge("callgate_gateway_stored_tokens", "Tokens in the stored-token table", sources.tokens);
+    // The relay counts in plain numbers (no registry work per packet); these copy them at scrape time.
+    new Counter({
+      name: "callgate_gateway_rtp_packets_total",
+      help: "RTP packets relayed, by direction and path (fast: SRTP fast path; engine: the WebRTC engine's own, for a stream's first packet, TURN relays and the fallback)",
+      labelNames: ["direction", "path"],
+      registers: [this.registry],
+      collect() {
+        const c = sources.relay();
+        this.reset();
+        this.inc({ direction: "in", path: "fast" }, c.fastIn);
+        this.inc({ direction: "out", path: "fast" }, c.fastOut);
+        this.inc({ direction: "in", path: "engine" }, c.engineIn);
+        this.inc({ direction: "out", path: "engine" }, c.engineOut);
+      },
+    });
+    new Counter({
+      name: "callgate_gateway_srtp_rejected_total",
+      help: "Inbound SRTP packets refused: failed authentication, or replays",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.relay().srtpRejected);
+      },
+    });
     this.requests = new Counter({
       name: "callgate_gateway_requests_total",
       help: "Janus and admin API requests received, by transport and request",

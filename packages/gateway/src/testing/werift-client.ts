@@ -94,15 +94,23 @@ export class TestPeer {
     }
   }
 
-  /** Sends `count` RTP packets whose payloads are `${label}-${i}`, numbered from `firstSeq`. */
-  async send(kind: "audio" | "video", label: string, count: number, gapMs = 10, firstSeq = 0): Promise<void> {
+  /** The next RTP sequence number per kind: a real sender never reuses one (SRTP drops replays). */
+  private readonly nextSeq = { audio: 0, video: 0 };
+
+  /**
+   * Sends `count` RTP packets whose payloads are `${label}-${i}`, numbered on from the last ones
+   * sent of this kind after leaving out `skip` numbers (packets "lost" on the way).
+   */
+  async send(kind: "audio" | "video", label: string, count: number, gapMs = 10, skip = 0): Promise<void> {
     const t = this.transceivers.get(kind)!;
     const pt = t.codecs[0]?.payloadType ?? 96;
+    const first = this.nextSeq[kind] + skip;
+    this.nextSeq[kind] = first + count;
     for (let i = 0; i < count; i++) {
       const header = new RtpHeader({
         payloadType: pt,
-        sequenceNumber: (firstSeq + i) & 0xffff,
-        timestamp: (firstSeq + i) * 3000,
+        sequenceNumber: (first + i) & 0xffff,
+        timestamp: ((first + i) * 3000) >>> 0,
         marker: true,
       });
       await t.sender.sendRtp(new RtpPacket(header, Buffer.from(`${label}-${i}`)));

@@ -1,12 +1,23 @@
-import type { MediaEngine, MediaPeer, MediaPeerOptions } from "../media-peer.js";
+import type { MediaEngine, MediaPeer, MediaPeerOptions, RelayCounters } from "../media-peer.js";
+import { srtpImplementation } from "../srtp/index.js";
+import { fastPathEnabled } from "./srtp-fast-path.js";
 import { WeriftPeer, type WeriftSettings } from "./werift-peer.js";
 
 /** MediaEngine on werift (pure TypeScript WebRTC): one werift RTCPeerConnection per handle. */
 export class WeriftEngine implements MediaEngine {
+  readonly counters: RelayCounters = { fastIn: 0, fastOut: 0, engineIn: 0, engineOut: 0, srtpRejected: 0 };
+
   constructor(private readonly settings: WeriftSettings) {}
 
   createPeer(options: MediaPeerOptions): MediaPeer {
-    return new WeriftPeer(this.settings, options);
+    return new WeriftPeer(this.settings, options, this.counters);
+  }
+
+  describeRelay(): string {
+    if (!fastPathEnabled()) return "werift for every packet (CALLGATE_MEDIA_FAST_PATH=0)";
+    return srtpImplementation() === "native"
+      ? "fast path, SRTP in the native addon"
+      : "fast path, SRTP with node:crypto (the native addon is not built or CALLGATE_SRTP=node:crypto)";
   }
 
   describePorts(): string {

@@ -8,9 +8,16 @@ import {
   type RtpPacket,
 } from "werift";
 import type { HostCandidates } from "../host-candidates.js";
-import type { MediaKind, MediaPeer, MediaPeerOptions, RemoteCandidate } from "../media-peer.js";
+import type {
+  MediaKind,
+  MediaPeer,
+  MediaPeerOptions,
+  RelayCounters,
+  RemoteCandidate,
+} from "../media-peer.js";
 import { SlowlinkCounter } from "../slowlink-counter.js";
 import { rembPacket } from "./remb.js";
+import { fastPathEnabled, SrtpFastPath } from "./srtp-fast-path.js";
 
 export interface WeriftSettings {
   /** Which local addresses become host candidates, and how the SDP shows them (1:1 NAT). */
@@ -61,10 +68,13 @@ export class WeriftPeer implements MediaPeer {
   private bitrateCap: number | undefined;
   private connected = false;
   private done = false;
+  /** RTP past werift once DTLS is up (see SrtpFastPath); werift's own path is the fallback. */
+  private fastPath: SrtpFastPath | undefined;
 
   constructor(
     settings: WeriftSettings,
     private readonly options: MediaPeerOptions,
+    private readonly counters: RelayCounters,
   ) {
     this.hosts = settings.hosts;
     this.slowlink = new SlowlinkCounter(options.slowlinkThreshold, (mid, kind, uplink, lost) => {
@@ -85,6 +95,7 @@ export class WeriftPeer implements MediaPeer {
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && !this.connected) {
         this.connected = true;
+        this.startFastPath();
         this.options.events.connected();
         this.startWatch();
         this.sendRemb();
@@ -155,6 +166,11 @@ export class WeriftPeer implements MediaPeer {
 
   sendRtp(kind: MediaKind, packet: Buffer): void {
     if (!this.connected || this.done) return;
+    if (this.fastPath?.send(kind, packet)) {
+      this.counters.fastOut++;
+      return;
+    }
+    this.counters.engineOut++;
     this.transceivers
       .get(kind)
       ?.sender.sendRtp(packet)
@@ -207,6 +223,7 @@ export class WeriftPeer implements MediaPeer {
     if (this.watchTimer) clearInterval(this.watchTimer);
     if (this.rembTimer) clearInterval(this.rembTimer);
     this.slowlink.close();
+    this.fastPath?.close();
     this.pc.close().catch(() => {});
     this.options.events.closed(reason);
   }
@@ -220,7 +237,10 @@ export class WeriftPeer implements MediaPeer {
     if (kind !== "audio" && kind !== "video") return;
     this.transceivers.set(kind, t);
     t.onTrack.subscribe((track) => {
-      track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.received(t, kind, rtp));
+      track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
+        this.counters.engineIn++;
+        this.received(t, kind, rtp.serialize());
+      });
     });
     // A browser's PLI/FIR names our sender's SSRC as its media SSRC, but werift routes payload-
     // specific feedback by the feedback's *sender* SSRC first, which is the browser's own send
@@ -252,7 +272,16 @@ export class WeriftPeer implements MediaPeer {
     }
   }
 
-  private received(t: RTCRtpTransceiver, kind: MediaKind, rtp: RtpPacket): void {
+  private startFastPath(): void {
+    const dtls = this.pc.dtlsTransports[0];
+    if (!dtls || !fastPathEnabled()) return;
+    this.fastPath = SrtpFastPath.start(dtls, this.transceivers, this.counters, (t, kind, packet) => {
+      this.counters.fastIn++;
+      this.received(t, kind, packet);
+    });
+  }
+
+  private received(t: RTCRtpTransceiver, kind: MediaKind, packet: Buffer): void {
     const mid = t.mid ?? kind;
     this.lastHeard = Date.now();
     this.lastRtp.set(mid, this.lastHeard);
@@ -260,7 +289,7 @@ export class WeriftPeer implements MediaPeer {
       this.receiving.add(mid);
       this.options.events.media(mid, kind, true);
     }
-    this.options.events.rtp(kind, rtp.serialize());
+    this.options.events.rtp(kind, packet);
   }
 
   /**

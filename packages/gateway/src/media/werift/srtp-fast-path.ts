@@ -1,0 +1,221 @@
+import type { RTCDtlsTransport, RTCRtpTransceiver } from "werift";
+import type { MediaKind, RelayCounters } from "../media-peer.js";
+import { ntpTimestamp } from "../rtp/ntp-time.js";
+import { isRtp, rtpPayloadOffset, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../rtp/rtp-header.js";
+import {
+  createSrtpSession,
+  isSupportedSrtpProfile,
+  SRTP_MASTER_KEY_LENGTH,
+  type SrtpSession,
+  srtpMasterSaltLength,
+} from "../srtp/index.js";
+import {
+  directSocket,
+  dtlsInternals,
+  type RtpPacketView,
+  receiverInternals,
+  type StreamStatisticsInternals,
+  senderInternals,
+  udpTransports,
+} from "./werift-internals.js";
+
+/** Sent video packets kept for NACK retransmission (werift keeps the same number). */
+const HISTORY_SIZE = 128;
+/** Sender-report timing is refreshed every this many packets (werift's SR reads it every 0.5-1.5 s). */
+const SR_SAMPLE_EVERY = 16;
+
+interface InboundStream {
+  transceiver: RTCRtpTransceiver;
+  kind: MediaKind;
+  stats: StreamStatisticsInternals;
+  nack: { addPacket(packet: RtpPacketView): void } | undefined;
+}
+
+interface OutboundStream {
+  ssrc: number;
+  payloadType: number;
+  counters: ReturnType<typeof senderInternals>;
+  history: Array<Buffer | undefined> | undefined;
+  historySequence: Int32Array | undefined;
+}
+
+/** CALLGATE_MEDIA_FAST_PATH=0 leaves every packet to werift: for measuring, and a way back if the fast path misbehaves. */
+export function fastPathEnabled(): boolean {
+  return process.env.CALLGATE_MEDIA_FAST_PATH !== "0";
+}
+
+export type DeliverRtp = (transceiver: RTCRtpTransceiver, kind: MediaKind, packet: Buffer) => void;
+
+/**
+ * The relay's hot path beside werift. Once DTLS is up, RTP skips werift's per-packet work
+ * (header objects, a clone, re-serialising, a promise per send): inbound SRTP is taken off the
+ * sockets before werift sees it and decrypted here; outbound RTP is protected here and sent on
+ * the nominated pair's socket. werift keeps STUN, DTLS and RTCP, and the counters it builds its
+ * receiver and sender reports and NACKs from are fed here, so those go on as before.
+ * A stream werift has not seen yet (its first packet) and TURN-relayed input go werift's way.
+ */
+export class SrtpFastPath {
+  private readonly inbound = new Map<number, InboundStream>();
+  private readonly outbound = new Map<MediaKind, OutboundStream>();
+  private readonly connection: ReturnType<typeof dtlsInternals>["connection"];
+  private readonly undo: Array<() => void> = [];
+  private readonly view: RtpPacketView = {
+    header: { sequenceNumber: 0, timestamp: 0, ssrc: 0, serializeSize: 0 },
+    payload: { length: 0 },
+  };
+  private closed = false;
+
+  /** Starts the fast path on a connected DTLS transport; undefined when its SRTP profile is not ours. */
+  static start(
+    dtls: RTCDtlsTransport,
+    transceivers: ReadonlyMap<MediaKind, RTCRtpTransceiver>,
+    counters: RelayCounters,
+    deliver: DeliverRtp,
+  ): SrtpFastPath | undefined {
+    const { dtls: socket } = dtlsInternals(dtls);
+    const profile = socket?.srtp.srtpProfile;
+    if (!socket || profile === undefined || !isSupportedSrtpProfile(profile)) return undefined;
+    const keys = socket.extractSessionKeys(SRTP_MASTER_KEY_LENGTH, srtpMasterSaltLength(profile));
+    const srtp = createSrtpSession({
+      local: { profile, masterKey: keys.localKey, masterSalt: keys.localSalt },
+      remote: { profile, masterKey: keys.remoteKey, masterSalt: keys.remoteSalt },
+    });
+    return new SrtpFastPath(dtls, srtp, transceivers, counters, deliver);
+  }
+
+  private constructor(
+    dtls: RTCDtlsTransport,
+    private readonly srtp: SrtpSession,
+    private readonly transceivers: ReadonlyMap<MediaKind, RTCRtpTransceiver>,
+    private readonly counters: RelayCounters,
+    private readonly deliver: DeliverRtp,
+  ) {
+    this.connection = dtlsInternals(dtls).connection;
+    for (const transport of udpTransports(this.connection)) {
+      const werift = transport.onData;
+      transport.onData = (data, addr) => {
+        if (this.closed || !isRtp(data) || !this.receive(data)) werift(data, addr);
+      };
+      this.undo.push(() => {
+        transport.onData = werift;
+      });
+    }
+  }
+
+  /** Sends a plain RTP packet on this kind's m-line; false when the fast path cannot (send it werift's way). */
+  send(kind: MediaKind, packet: Buffer): boolean {
+    if (this.closed) return false;
+    const stream = this.outboundStream(kind);
+    const offset = rtpPayloadOffset(packet);
+    if (!stream || offset < 0) return false;
+    const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType);
+    if (!this.transmit(wire)) return true; // no consent to send: dropped, as werift would
+    const counters = stream.counters;
+    counters.packetCount = (counters.packetCount + 1) >>> 0;
+    counters.octetCount += packet.length - offset;
+    if (counters.packetCount % SR_SAMPLE_EVERY === 1) {
+      counters.ntpTimestamp = ntpTimestamp();
+      counters.rtpTimestamp = rtpTimestamp(packet);
+    }
+    if (stream.history && stream.historySequence) {
+      const sequence = rtpSequenceNumber(packet);
+      stream.history[sequence % HISTORY_SIZE] = wire;
+      stream.historySequence[sequence % HISTORY_SIZE] = sequence;
+    }
+    return true;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const undo of this.undo) undo();
+  }
+
+  private receive(data: Buffer): boolean {
+    const ssrc = rtpSsrc(data);
+    const stream = this.inbound.get(ssrc) ?? this.findInbound(ssrc);
+    if (!stream) return false;
+    const plain = this.srtp.unprotect(data);
+    if (!plain) {
+      this.counters.srtpRejected++;
+      return true;
+    }
+    const view = this.view;
+    view.header.sequenceNumber = rtpSequenceNumber(plain);
+    view.header.timestamp = rtpTimestamp(plain);
+    view.header.ssrc = ssrc;
+    const offset = rtpPayloadOffset(plain);
+    view.header.serializeSize = offset;
+    view.payload.length = plain.length - offset;
+    stream.stats.add(view);
+    stream.nack?.addPacket(view);
+    this.deliver(stream.transceiver, stream.kind, plain);
+    return true;
+  }
+
+  /** The m-line werift routed this SSRC to, once it has seen its first packet. */
+  private findInbound(ssrc: number): InboundStream | undefined {
+    for (const [kind, transceiver] of this.transceivers) {
+      const receiver = receiverInternals(transceiver.receiver);
+      const stats = receiver.remoteStreams[ssrc];
+      if (!stats) continue;
+      const stream: InboundStream = {
+        transceiver,
+        kind,
+        stats,
+        nack: kind === "video" && receiver.nackEnabled ? receiver.nack : undefined,
+      };
+      this.inbound.set(ssrc, stream);
+      return stream;
+    }
+    return undefined;
+  }
+
+  private outboundStream(kind: MediaKind): OutboundStream | undefined {
+    const known = this.outbound.get(kind);
+    if (known) return known;
+    const sender = this.transceivers.get(kind)?.sender;
+    const payloadType = sender?.codec?.payloadType;
+    if (!sender || payloadType === undefined) return undefined;
+    const counters = senderInternals(sender);
+    counters.runRtcp().catch(() => {}); // werift's SR loop; it starts on the first send otherwise
+    const retransmits = kind === "video";
+    const stream: OutboundStream = {
+      ssrc: sender.ssrc,
+      payloadType,
+      counters,
+      history: retransmits ? new Array<Buffer | undefined>(HISTORY_SIZE) : undefined,
+      historySequence: retransmits ? new Int32Array(HISTORY_SIZE).fill(-1) : undefined,
+    };
+    if (retransmits) {
+      const subscription = sender.onGenericNack.subscribe((nack) => {
+        for (const sequence of nack.lost) {
+          const slot = sequence % HISTORY_SIZE;
+          const wire = stream.history?.[slot];
+          if (wire && stream.historySequence?.[slot] === sequence) this.transmit(wire);
+        }
+      });
+      this.undo.push(() => subscription.unSubscribe());
+    }
+    this.outbound.set(kind, stream);
+    return stream;
+  }
+
+  /** Puts SRTP on the wire: straight on the socket for direct pairs, through werift for TURN. */
+  private transmit(wire: Buffer): boolean {
+    const connection = this.connection;
+    const pair = connection.nominated;
+    if (!pair || !connection.canSendApplicationData()) return false;
+    const socket = directSocket(pair);
+    if (!socket) {
+      connection.send(wire).catch(() => {});
+      return true;
+    }
+    try {
+      socket.send(wire, pair.remoteAddr[1], pair.remoteAddr[0]);
+    } catch {
+      // the socket closed under us (the peer is closing): the packet is lost, as on the wire
+    }
+    return true;
+  }
+}

@@ -1,0 +1,94 @@
+import type { Socket } from "node:dgram";
+import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender } from "werift";
+
+/**
+ * The parts of werift 0.24's private state the SRTP fast path reaches into, in one place, so that
+ * a werift upgrade has one file to check. Each is read once per PeerConnection, not per packet,
+ * except the counters, which werift's own sender and receiver reports read.
+ */
+
+export type Address = [string, number];
+
+interface UdpTransportInternals {
+  readonly socket: Socket;
+  closed: boolean;
+  onData: (data: Buffer, addr: Address) => void;
+}
+
+interface ProtocolInternals {
+  readonly type: string;
+  readonly transport?: UdpTransportInternals;
+}
+
+interface CandidatePairInternals {
+  readonly protocol: ProtocolInternals;
+  readonly remoteAddr: Address;
+  packetsSent: number;
+  bytesSent: number;
+}
+
+interface ConnectionInternals {
+  readonly nominated?: CandidatePairInternals;
+  readonly protocols: ProtocolInternals[];
+  canSendApplicationData(): boolean;
+  send(data: Buffer): Promise<void>;
+}
+
+interface DtlsSocketInternals {
+  readonly srtp: { srtpProfile?: number };
+  extractSessionKeys(
+    keyLength: number,
+    saltLength: number,
+  ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
+}
+
+export function dtlsInternals(dtls: RTCDtlsTransport): {
+  dtls?: DtlsSocketInternals;
+  connection: ConnectionInternals;
+} {
+  const inner = dtls as unknown as { dtls?: DtlsSocketInternals };
+  return {
+    dtls: inner.dtls,
+    connection: dtls.iceTransport.connection as unknown as ConnectionInternals,
+  };
+}
+
+/** What werift's receiver statistics and NACK generator read of a packet. */
+export interface RtpPacketView {
+  header: { sequenceNumber: number; timestamp: number; ssrc: number; serializeSize: number };
+  payload: { length: number };
+}
+
+export interface StreamStatisticsInternals {
+  add(packet: RtpPacketView): void;
+}
+
+export function receiverInternals(receiver: RTCRtpReceiver): {
+  remoteStreams: Record<number, StreamStatisticsInternals | undefined>;
+  nack: { addPacket(packet: RtpPacketView): void };
+  readonly nackEnabled: unknown;
+} {
+  return receiver as unknown as ReturnType<typeof receiverInternals>;
+}
+
+/** The counters werift's sender reports (RTCP SR) are made of. */
+export function senderInternals(sender: RTCRtpSender): {
+  ntpTimestamp: bigint;
+  rtpTimestamp: number;
+  octetCount: number;
+  packetCount: number;
+  runRtcp(): Promise<void>;
+} {
+  return sender as unknown as ReturnType<typeof senderInternals>;
+}
+
+/** A datagram socket werift sends on directly (host and server-reflexive pairs, not TURN relays). */
+export function directSocket(pair: CandidatePairInternals | undefined): Socket | undefined {
+  if (pair?.protocol.type !== "stun") return undefined;
+  const transport = pair.protocol.transport;
+  return transport && !transport.closed ? transport.socket : undefined;
+}
+
+export function udpTransports(connection: ConnectionInternals): UdpTransportInternals[] {
+  return connection.protocols.flatMap((p) => (p.type === "stun" && p.transport ? [p.transport] : []));
+}
