@@ -1,4 +1,5 @@
-import { RTCPeerConnection, type RTCRtpTransceiver, RtpHeader, RtpPacket } from "werift";
+import { type RelayCounters, rtpPayloadOffset, SrtpFastPath } from "@callgate/gateway/testing";
+import { RTCPeerConnection, type RTCRtpTransceiver } from "werift";
 
 /** Where a stream's packets went: counts, and one-way latencies (ms) from the stamp in each payload. */
 export interface StreamStats {
@@ -9,21 +10,78 @@ export interface StreamStats {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** Audio: a packet every 20 ms. Video: about 1 Mbit/s, 1.1 packets of about 1,150 bytes every 10 ms. */
+const AUDIO_INTERVAL_MS = 20;
+const VIDEO_PACKETS_PER_MS = 0.11;
+export const NOMINAL_PACKETS_PER_PEER_PER_SECOND = 1000 / AUDIO_INTERVAL_MS + VIDEO_PACKETS_PER_MS * 1000;
+
+/**
+ * One clock for every peer's media, open loop: each tick sends every packet due since the stream
+ * started, so a generator that falls behind sends late bursts (seen as latency) rather than
+ * quietly sending less than the nominal rate.
+ */
+class MediaClock {
+  private static readonly peers = new Set<LoadPeer>();
+  private static timer: ReturnType<typeof setInterval> | undefined;
+
+  static add(peer: LoadPeer): void {
+    MediaClock.peers.add(peer);
+    MediaClock.timer ??= setInterval(() => {
+      const t = now();
+      for (const p of MediaClock.peers) p.tick(t);
+    }, 5);
+  }
+
+  static remove(peer: LoadPeer): void {
+    MediaClock.peers.delete(peer);
+    if (MediaClock.peers.size === 0 && MediaClock.timer) {
+      clearInterval(MediaClock.timer);
+      MediaClock.timer = undefined;
+    }
+  }
+}
+
+interface OutStream {
+  kind: "audio" | "video";
+  sent: number;
+  seq: number;
+}
+
 /**
  * A synthetic WebRTC peer for the load generator (werift: real ICE, DTLS-SRTP, RTP/RTCP). It
  * sends audio (50 packets/s, about 100 bytes) and video (about 1 Mbit/s in 1,100-1,200 byte
  * packets) with the send time stamped in the first 8 bytes of each payload, and records the
- * latency of everything it receives.
+ * latency of everything it receives. Once connected its RTP goes through the gateway's SRTP fast
+ * path, so that the generator costs less than the gateways it measures.
  */
 export class LoadPeer {
   readonly pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle" });
   readonly stats: StreamStats = { sent: 0, received: 0, latenciesMs: [] };
   recording = false;
   private readonly transceivers = new Map<"audio" | "video", RTCRtpTransceiver>();
-  private timers: ReturnType<typeof setInterval>[] = [];
+  private fastPath: SrtpFastPath | undefined;
+  private readonly counters: RelayCounters = {
+    fastIn: 0,
+    fastOut: 0,
+    engineIn: 0,
+    engineOut: 0,
+    srtpRejected: 0,
+  };
+  private started = 0;
+  private readonly out: OutStream[] = [
+    { kind: "audio", sent: 0, seq: 0 },
+    { kind: "video", sent: 0, seq: 0 },
+  ];
 
   constructor() {
     this.pc.onTransceiverAdded.subscribe((t) => this.watch(t));
+    this.pc.connectionStateChange.subscribe((state) => {
+      const dtls = this.pc.dtlsTransports[0];
+      if (state === "connected" && dtls && !this.fastPath)
+        this.fastPath = SrtpFastPath.start(dtls, this.transceivers, this.counters, (_t, _kind, packet) =>
+          this.received(packet, rtpPayloadOffset(packet)),
+        );
+    });
   }
 
   addMedia(): void {
@@ -49,67 +107,57 @@ export class LoadPeer {
     await this.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
   }
 
-  /** Starts sending: audio every 20 ms, video in bursts every 10 ms (about 110 packets/s). */
   startMedia(): void {
-    this.stream("audio", 20, 1, () => 100);
-    // About 1 Mbit/s: 1.1 packets of about 1,150 bytes every 10 ms.
-    let carry = 0;
-    this.stream(
-      "video",
-      10,
-      1,
-      () => 1100 + Math.floor(Math.random() * 100),
-      () => {
-        carry += 0.1;
-        if (carry >= 1) {
-          carry -= 1;
-          return 2;
-        }
-        return 1;
-      },
-    );
+    this.started = now();
+    for (const s of this.out) s.sent = 0;
+    MediaClock.add(this);
   }
 
   stopMedia(): void {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    MediaClock.remove(this);
   }
 
   async close(): Promise<void> {
     this.stopMedia();
+    this.fastPath?.close();
     await this.pc.close();
   }
 
-  private stream(
-    kind: "audio" | "video",
-    everyMs: number,
-    _perTick: number,
-    size: () => number,
-    burst: () => number = () => 1,
-  ): void {
-    const t = this.transceivers.get(kind);
-    if (!t) throw new Error(`no ${kind} transceiver`);
-    let seq = 0;
-    let ts = 0;
-    const pt = t.codecs[0]?.payloadType ?? 96;
-    this.timers.push(
-      setInterval(() => {
-        const n = burst();
-        ts += kind === "audio" ? 960 : 900;
-        for (let i = 0; i < n; i++) {
-          const payload = Buffer.alloc(size());
-          payload.writeDoubleLE(now(), 0);
-          const header = new RtpHeader({
-            payloadType: pt,
-            sequenceNumber: seq++ & 0xffff,
-            timestamp: ts,
-            marker: i === n - 1,
-          });
-          if (this.recording) this.stats.sent++;
-          void t.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});
-        }
-      }, everyMs),
-    );
+  /** Sends what is due by `at` on each stream (see MediaClock). */
+  tick(at: number): void {
+    const elapsed = at - this.started;
+    for (const s of this.out) {
+      const due =
+        s.kind === "audio"
+          ? Math.floor(elapsed / AUDIO_INTERVAL_MS)
+          : Math.floor(elapsed * VIDEO_PACKETS_PER_MS);
+      while (s.sent < due) {
+        this.send(s, at);
+        s.sent++;
+      }
+    }
+  }
+
+  private send(s: OutStream, at: number): void {
+    const t = this.transceivers.get(s.kind);
+    if (!t) return;
+    const size = s.kind === "audio" ? 100 : 1100 + Math.floor(Math.random() * 100);
+    // RTP clock: 48 kHz audio (960 a 20 ms packet), 90 kHz video.
+    const timestamp = Math.floor(((at - this.started) * (s.kind === "audio" ? 48 : 90)) % 2 ** 32);
+    const packet = Buffer.alloc(12 + size);
+    packet[0] = 0x80;
+    packet[1] = 0x80 | (t.codecs[0]?.payloadType ?? 96);
+    packet.writeUInt16BE(s.seq++ & 0xffff, 2);
+    packet.writeUInt32BE(timestamp >>> 0, 4);
+    packet.writeDoubleLE(now(), 12);
+    if (this.recording) this.stats.sent++;
+    if (!this.fastPath?.send(s.kind, packet)) void t.sender.sendRtp(packet).catch(() => {});
+  }
+
+  private received(packet: Buffer, offset: number): void {
+    if (!this.recording || offset < 0 || packet.length - offset < 8) return;
+    this.stats.received++;
+    this.stats.latenciesMs.push(now() - packet.readDoubleLE(offset));
   }
 
   private watch(t: RTCRtpTransceiver): void {
@@ -119,9 +167,8 @@ export class LoadPeer {
     this.transceivers.set(kind, t);
     t.onTrack.subscribe((track) =>
       track.onReceiveRtp.subscribe((rtp) => {
-        if (!this.recording || rtp.payload.length < 8) return;
-        this.stats.received++;
-        this.stats.latenciesMs.push(now() - rtp.payload.readDoubleLE(0));
+        const packet = rtp.serialize();
+        this.received(packet, rtpPayloadOffset(packet));
       }),
     );
   }

@@ -7,6 +7,8 @@ export interface TargetResults {
   idleSessionBytes: number;
   calls: CallsResult[];
   capacity: number | undefined;
+  /** The capacity search stopped because the load generator, not the gateway, was saturated. */
+  capacityGeneratorBound?: boolean;
 }
 
 export interface Results {
@@ -89,9 +91,22 @@ export function renderReport(r: Results): string {
         0,
       ),
     );
-  const generator = [...c.calls, ...j.calls]
-    .map((x) => `${x.calls} call(s): ${f(x.generatorCores, 2)} cores`)
-    .join("; ");
+  const load = (t: TargetResults) =>
+    `${t.name}: ${t.calls
+      .map(
+        (x) =>
+          `${x.calls} call(s) ${f(x.generatorCores, 2)} cores` +
+          (x.generatorBusy === undefined ? "" : `, event loop ${f(x.generatorBusy * 100, 0)}% busy`),
+      )
+      .join("; ")}`;
+  const generator = `${load(c)}. ${load(j)}`;
+  const bound = [c, j]
+    .filter((t) => t.capacityGeneratorBound)
+    .map(
+      (t) =>
+        `\n\nThe capacity search for ${t.name} stopped at ${t.capacity} calls with no loss because the load generator's event loop was at least 90% busy: past that the generator, not the gateway, sets the pace, so ${t.capacity} is a lower bound.`,
+    )
+    .join("");
   return `# Performance: Callgate against Janus
 
 Measured ${r.date.slice(0, 10)} on ${r.machine}, with \`${r.command}\` (${r.mode} mode). Both gateways
@@ -108,9 +123,11 @@ client and drives VideoCall calls between werift peers (real ICE, DTLS-SRTP, RTP
 audio (50 packets/s, about 100 bytes) and video (about 1 Mbit/s in 1,100-1,200 byte packets) both
 ways, each payload stamped with its send time. CPU is the gateway process's user + system time
 from /proc over the measuring window, divided by the packets the peers received through it.
-Memory is VmRSS growth. The load generator's own CPU use (werift encrypts and decrypts every
-packet in JavaScript) was ${generator}; on this 2-core machine it shares the cores with the
-gateway, so at higher call counts it, not the gateway, limits the figures.
+Memory is VmRSS growth. The peers send open loop (one clock; every packet due is sent, late if
+the generator lags, never skipped), and their RTP goes through the gateway's SRTP fast path
+(Janus, with libsrtp, would refuse any packet it got wrong). The load generator's own CPU use
+was: ${generator}. On this 2-core machine it shares the cores with the gateway, so at
+higher call counts it, not the gateway, limits the figures.${bound}
 
 \`npm run bench -- --profile\` runs Callgate alone with \`node --cpu-prof\` and leaves the profile in
 the temp folder (\`callgate-profile/\`), to see where the time per packet goes.

@@ -118,6 +118,8 @@ export interface CallsResult {
   rssPerCallBytes: number;
   /** The load generator's own CPU use, in cores: near 2 means it, not the gateway, was the limit. */
   generatorCores: number;
+  /** The generator's event-loop utilisation (0-1): near 1, it, not the gateway, sets the pace. */
+  generatorBusy?: number;
 }
 
 /** `count` concurrent calls with media both ways, measured over `seconds` after a warm-up. */
@@ -136,10 +138,12 @@ export async function concurrentCalls(
     for (const p of peers) p.recording = true;
     const cpu0 = cpuSeconds(t.pid);
     const gen0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     await sleep(seconds * 1000);
     for (const p of peers) p.stopMedia();
     const cpu1 = cpuSeconds(t.pid);
     const gen1 = process.cpuUsage(gen0);
+    const generatorBusy = performance.eventLoopUtilization(elu0).utilization;
     const rssDuring = rssBytes(t.pid);
     await sleep(500); // what was in flight arrives
     for (const p of peers) p.recording = false;
@@ -160,6 +164,7 @@ export async function concurrentCalls(
       relayedPerSecond: received / seconds,
       rssPerCallBytes: (rssDuring - rssBefore) / count,
       generatorCores: (gen1.user + gen1.system) / 1e6 / seconds,
+      generatorBusy,
     };
   } finally {
     for (const c of calls) {

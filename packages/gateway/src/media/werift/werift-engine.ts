@@ -1,3 +1,4 @@
+import { RTCDtlsTransport } from "werift";
 import type { MediaEngine, MediaPeer, MediaPeerOptions, RelayCounters } from "../media-peer.js";
 import { srtpImplementation } from "../srtp/index.js";
 import { fastPathEnabled } from "./srtp-fast-path.js";
@@ -7,7 +8,11 @@ import { WeriftPeer, type WeriftSettings } from "./werift-peer.js";
 export class WeriftEngine implements MediaEngine {
   readonly counters: RelayCounters = { fastIn: 0, fastOut: 0, engineIn: 0, engineOut: 0, srtpRejected: 0 };
 
-  constructor(private readonly settings: WeriftSettings) {}
+  constructor(private readonly settings: WeriftSettings) {
+    // werift makes its DTLS certificate on the first PeerConnection, which then waits for it:
+    // made now, the first call sets up as fast as the others.
+    RTCDtlsTransport.SetupCertificate().catch(() => {});
+  }
 
   createPeer(options: MediaPeerOptions): MediaPeer {
     return new WeriftPeer(this.settings, options, this.counters);
