@@ -13,31 +13,28 @@ const now = () => performance.timeOrigin + performance.now();
 /** Audio: a packet every 20 ms. Video: about 1 Mbit/s, 1.1 packets of about 1,150 bytes every 10 ms. */
 const AUDIO_INTERVAL_MS = 20;
 const VIDEO_PACKETS_PER_MS = 0.11;
-export const NOMINAL_PACKETS_PER_PEER_PER_SECOND = 1000 / AUDIO_INTERVAL_MS + VIDEO_PACKETS_PER_MS * 1000;
 
 /**
  * One clock for every peer's media, open loop: each tick sends every packet due since the stream
  * started, so a generator that falls behind sends late bursts (seen as latency) rather than
  * quietly sending less than the nominal rate.
  */
-class MediaClock {
-  private static readonly peers = new Set<LoadPeer>();
-  private static timer: ReturnType<typeof setInterval> | undefined;
+const clocked = new Set<LoadPeer>();
+let clock: ReturnType<typeof setInterval> | undefined;
 
-  static add(peer: LoadPeer): void {
-    MediaClock.peers.add(peer);
-    MediaClock.timer ??= setInterval(() => {
-      const t = now();
-      for (const p of MediaClock.peers) p.tick(t);
-    }, 5);
-  }
+function joinClock(peer: LoadPeer): void {
+  clocked.add(peer);
+  clock ??= setInterval(() => {
+    const t = now();
+    for (const p of clocked) p.tick(t);
+  }, 5);
+}
 
-  static remove(peer: LoadPeer): void {
-    MediaClock.peers.delete(peer);
-    if (MediaClock.peers.size === 0 && MediaClock.timer) {
-      clearInterval(MediaClock.timer);
-      MediaClock.timer = undefined;
-    }
+function leaveClock(peer: LoadPeer): void {
+  clocked.delete(peer);
+  if (clocked.size === 0 && clock) {
+    clearInterval(clock);
+    clock = undefined;
   }
 }
 
@@ -110,11 +107,11 @@ export class LoadPeer {
   startMedia(): void {
     this.started = now();
     for (const s of this.out) s.sent = 0;
-    MediaClock.add(this);
+    joinClock(this);
   }
 
   stopMedia(): void {
-    MediaClock.remove(this);
+    leaveClock(this);
   }
 
   async close(): Promise<void> {
@@ -123,7 +120,7 @@ export class LoadPeer {
     await this.pc.close();
   }
 
-  /** Sends what is due by `at` on each stream (see MediaClock). */
+  /** Sends what is due by `at` on each stream (see joinClock). */
   tick(at: number): void {
     const elapsed = at - this.started;
     for (const s of this.out) {

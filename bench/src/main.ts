@@ -12,7 +12,7 @@ import {
   startCallgate,
   startJanus,
 } from "../../e2e/dist/support/processes.js";
-import { renderReport, type TargetResults } from "./report.js";
+import { GENERATOR_SATURATED, renderReport, type TargetResults } from "./report.js";
 import {
   addTokensPerSecond,
   adminRequest,
@@ -26,7 +26,6 @@ import {
 const full = process.argv.includes("--full");
 const levels = full ? [1, 10, 50] : [1, 5];
 const seconds = full ? 10 : 4;
-const GENERATOR_BUSY = 0.9;
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
 const NAT = '\tice_enforce_list = "cg0"\n';
 
@@ -54,7 +53,7 @@ async function measure(name: string, start: () => Promise<RunningTarget>): Promi
         if (!r || r.lossPercent >= 1) break;
         capacity = n;
         // Past this the generator's own event loop is the bottleneck: more calls measure it, not the gateway.
-        if ((r.generatorBusy ?? 0) >= GENERATOR_BUSY) {
+        if ((r.generatorBusy ?? 0) >= GENERATOR_SATURATED) {
           capacityGeneratorBound = true;
           break;
         }

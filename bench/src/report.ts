@@ -20,6 +20,9 @@ export interface Results {
   janus: TargetResults;
 }
 
+/** Event-loop utilisation past which the load generator, not the gateway, sets the pace. */
+export const GENERATOR_SATURATED = 0.9;
+
 const f = (n: number | undefined, digits = 1) =>
   n === undefined || Number.isNaN(n) ? "n/a" : n.toLocaleString("en", { maximumFractionDigits: digits });
 
@@ -61,9 +64,11 @@ export function renderReport(r: Results): string {
       false,
     ),
   ];
+  const saturated = (x: CallsResult | undefined) => (x?.generatorBusy ?? 0) >= GENERATOR_SATURATED;
   c.calls.forEach((cc, i) => {
     const jc = j.calls[i];
-    const n = cc.calls;
+    // † marks a level where the load generator was saturated for either gateway (see below).
+    const n = `${cc.calls}${saturated(cc) || saturated(jc) ? " †" : ""}`;
     rows.push(
       row(`${n} call(s): gateway CPU per relayed packet (µs)`, cc.cpuUsPerPacket, jc?.cpuUsPerPacket, false),
       row(`${n} call(s): relay latency p50 (ms)`, cc.latencyMs.p50, jc?.latencyMs.p50, false, 2),
@@ -81,16 +86,16 @@ export function renderReport(r: Results): string {
       ),
     );
   });
-  if (r.mode === "full")
-    rows.push(
-      row(
-        "most concurrent calls under 1% loss (searched in steps of 10 up to 200)",
-        c.capacity,
-        j.capacity,
-        true,
-        0,
-      ),
-    );
+  if (r.mode === "full") {
+    const figure = "most concurrent calls under 1% loss (searched in steps of 10 up to 200)";
+    if (c.capacityGeneratorBound || j.capacityGeneratorBound) {
+      // A lower bound cannot be compared as a ratio: say so rather than print a verdict.
+      const v = (t: TargetResults) => `${t.capacityGeneratorBound ? "≥ " : ""}${f(t.capacity, 0)}`;
+      rows.push(`| ${figure} | ${v(c)} | ${v(j)} | n/a | not comparable (generator-bound) |`);
+    } else {
+      rows.push(row(figure, c.capacity, j.capacity, true, 0));
+    }
+  }
   const load = (t: TargetResults) =>
     `${t.name}: ${t.calls
       .map(
@@ -127,7 +132,8 @@ Memory is VmRSS growth. The peers send open loop (one clock; every packet due is
 the generator lags, never skipped), and their RTP goes through the gateway's SRTP fast path
 (Janus, with libsrtp, would refuse any packet it got wrong). The load generator's own CPU use
 was: ${generator}. On this 2-core machine it shares the cores with the gateway, so at
-higher call counts it, not the gateway, limits the figures.${bound}
+higher call counts it, not the gateway, limits the figures: † marks call counts where its event
+loop was at least 90% busy for either gateway, where latency and loss are partly the generator's.${bound}
 
 \`npm run bench -- --profile\` runs Callgate alone with \`node --cpu-prof\` and leaves the profile in
 the temp folder (\`callgate-profile/\`), to see where the time per packet goes.

@@ -131,9 +131,14 @@ export async function concurrentCalls(
   const rssBefore = rssBytes(t.pid);
   const calls: Call[] = [];
   try {
-    for (let i = 0; i < count; i++) calls.push(await placeCall(t, i));
+    // Media starts as each call connects, as in browsers; a call left silent while the others are
+    // placed (seconds at 50 calls) is one a gateway may rightly take for gone.
+    for (let i = 0; i < count; i++) {
+      const call = await placeCall(t, i);
+      for (const p of call.peers) p.startMedia();
+      calls.push(call);
+    }
     const peers = calls.flatMap((c) => c.peers);
-    for (const p of peers) p.startMedia();
     await sleep(2000);
     for (const p of peers) p.recording = true;
     const cpu0 = cpuSeconds(t.pid);

@@ -4,5 +4,6 @@
 // independently there, since Janus (libsrtp) refuses what it would get wrong.
 export type { MediaKind, RelayCounters } from "../media/media-peer.js";
 export { rtpPayloadOffset } from "../media/rtp/rtp-header.js";
+export { createSrtpSession, type SrtpImplementation } from "../media/srtp/index.js";
 export { SrtpFastPath } from "../media/werift/srtp-fast-path.js";
 export { coturnInstalled, type RunningTurn, startCoturn } from "./coturn.js";
