@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { expectSuccess, JanusSession } from "@callgate/client";
 import type { JsonObject } from "@callgate/protocol";
-import { GenericNack, RtcpTransportLayerFeedback, RtpHeader, RtpPacket } from "werift";
+import {
+  GenericNack,
+  type RtcpPacket,
+  RtcpRrPacket,
+  RtcpSrPacket,
+  RtcpTransportLayerFeedback,
+  RtpHeader,
+  RtpPacket,
+} from "werift";
 import type { GatewaySettings } from "../config/settings.js";
 import { coturnInstalled, startCoturn } from "../testing/coturn.js";
 import { nextEvent, startTestGateway } from "../testing/test-gateway.js";
@@ -151,6 +159,36 @@ describe("the gateway's ICE candidates and RTCP", () => {
       }
     } finally {
       await turn.stop();
+    }
+  });
+
+  it("keeps RTCP going beside the SRTP fast path: sender reports count what it sent, receiver reports cover what it got", async () => {
+    const call = await echoCall(() => {});
+    try {
+      await call.webrtcup;
+      const video = call.peer.pc.getTransceivers().find((t) => t.kind === "video")!;
+      const rtcp: RtcpPacket[] = [];
+      video.receiver.onRtcp.subscribe((p) => rtcp.push(p));
+      video.sender.onRtcp.subscribe((p) => rtcp.push(p));
+      const sending = call.peer.send("video", "rtcp", 150, 20);
+      const reports = () => {
+        const echoedSsrc = call.peer.packets.video[0]?.ssrc;
+        const sr = rtcp.find(
+          (p): p is RtcpSrPacket =>
+            p instanceof RtcpSrPacket && p.ssrc === echoedSsrc && p.senderInfo.packetCount > 5,
+        );
+        const rr = rtcp.find(
+          (p) =>
+            (p instanceof RtcpRrPacket || p instanceof RtcpSrPacket) &&
+            p.reports.some((r) => r.ssrc === video.sender.ssrc && r.highestSequence > 5),
+        );
+        return { sr, rr };
+      };
+      await eventually(() => !!reports().sr && !!reports().rr, 4000, "a sender report and a receiver report");
+      assert.ok(reports().sr!.senderInfo.octetCount > 0);
+      await sending;
+    } finally {
+      await call.close();
     }
   });
 
