@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { NativeSrtpCipher, nativeSrtpBinding } from "./native-srtp.js";
-import { srtpInteropSuite } from "./node-crypto-srtp.test.js";
+import { srtpInteropSuite } from "./srtp-interop-suite.js";
 import { IndexedSrtpSession } from "./srtp-session.js";
 
 const native = nativeSrtpBinding();

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { describe, it } from "node:test";
+import { RtpHeader, RtpPacket, SrtpSession as WeriftSrtpSession } from "werift";
+import {
+  SRTP_AEAD_AES_128_GCM,
+  SRTP_AES128_CM_HMAC_SHA1_80,
+  type SrtpProfile,
+  srtpMasterSaltLength,
+} from "./srtp-profile.js";
+import type { SrtpSession, SrtpSessionKeys } from "./srtp-session.js";
+
+/**
+ * Test support (not a test file itself): the checks every SrtpSession must pass against an
+ * independent implementation, werift's, which talks to browsers. The node:crypto and native
+ * tests each run it.
+ */
+export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) => SrtpSession): void {
+  for (const profile of [SRTP_AES128_CM_HMAC_SHA1_80, SRTP_AEAD_AES_128_GCM] as SrtpProfile[]) {
+    describe(`${name}, profile ${profile === SRTP_AEAD_AES_128_GCM ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80"}`, () => {
+      const pair = () => {
+        const ours = {
+          profile,
+          masterKey: randomBytes(16),
+          masterSalt: randomBytes(srtpMasterSaltLength(profile)),
+        };
+        const theirs = {
+          profile,
+          masterKey: randomBytes(16),
+          masterSalt: randomBytes(srtpMasterSaltLength(profile)),
+        };
+        const session = create({ local: ours, remote: theirs });
+        const peer = new WeriftSrtpSession({
+          profile,
+          keys: {
+            localMasterKey: theirs.masterKey,
+            localMasterSalt: theirs.masterSalt,
+            remoteMasterKey: ours.masterKey,
+            remoteMasterSalt: ours.masterSalt,
+          },
+        });
+        return { session, peer };
+      };
+      const plain = (sequenceNumber: number, size = 1100, extra: Partial<RtpHeader> = {}) =>
+        new RtpPacket(
+          new RtpHeader({
+            sequenceNumber,
+            timestamp: sequenceNumber * 3000,
+            ssrc: 0x11223344,
+            payloadType: 96,
+            marker: true,
+            ...extra,
+          }),
+          randomBytes(size),
+        );
+
+      it("protects what the other side unprotects, with our SSRC and payload type", () => {
+        const { session, peer } = pair();
+        for (const seq of [1, 2, 3, 7, 5]) {
+          const packet = plain(seq);
+          const wire = session.protect(packet.serialize(), 0xcafe0001, 111);
+          const back = RtpPacket.deSerialize(peer.decrypt(wire));
+          assert.equal(back.header.ssrc, 0xcafe0001);
+          assert.equal(back.header.payloadType, 111);
+          assert.equal(back.header.marker, true);
+          assert.equal(back.header.sequenceNumber, seq);
+          assert.deepEqual(back.payload, packet.payload);
+        }
+      });
+
+      it("unprotects what the other side protects, CSRCs and header extension included", () => {
+        const { session, peer } = pair();
+        const packet = plain(40, 80, {
+          csrc: [1, 2],
+          extension: true,
+          extensionProfile: 0xbede,
+          extensions: [{ id: 1, payload: Buffer.from([0x55]) }],
+        });
+        const wire = peer.encrypt(packet.payload, packet.header);
+        const back = session.unprotect(wire);
+        assert.ok(back);
+        assert.deepEqual(back, packet.serialize());
+      });
+
+      it("refuses forged, truncated and replayed packets", () => {
+        const { session, peer } = pair();
+        const packet = plain(10);
+        const wire = peer.encrypt(packet.payload, packet.header);
+        const forged = Buffer.from(wire);
+        forged[forged.length - 20]! ^= 1;
+        assert.equal(session.unprotect(forged), null);
+        assert.equal(session.unprotect(wire.subarray(0, 14)), null);
+        assert.ok(session.unprotect(wire));
+        assert.equal(session.unprotect(wire), null, "replay");
+      });
+
+      it("accepts late packets inside the window and follows the sequence number across its wrap", () => {
+        const { session, peer } = pair();
+        const seqs = [65530, 65533, 65535, 0, 65534, 1, 65531, 2];
+        for (const seq of seqs) {
+          const packet = plain(seq, 200);
+          const back = session.unprotect(peer.encrypt(packet.payload, packet.header));
+          assert.ok(back, `seq ${seq}`);
+          assert.deepEqual(back.subarray(12), packet.payload);
+        }
+      });
+
+      it("protects across the sequence number wrap as the other side expects", () => {
+        const { session, peer } = pair();
+        for (const seq of [65534, 65535, 0, 1]) {
+          const back = RtpPacket.deSerialize(
+            peer.decrypt(session.protect(plain(seq, 100).serialize(), 5, 96)),
+          );
+          assert.equal(back.header.sequenceNumber, seq);
+        }
+      });
+    });
+  }
+}
