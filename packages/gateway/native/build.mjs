@@ -14,7 +14,7 @@ const sources = ["srtp_cipher.c", "binding.gyp"].map((f) => join(here, f));
 const required = process.env.CALLGATE_NATIVE_REQUIRED === "1";
 
 function giveUp(reason) {
-  const message = `native SRTP addon not built (${reason}): the gateway uses node:crypto, at about twice the CPU per packet`;
+  const message = `native SRTP addon not built (${reason}): the gateway encrypts media with node:crypto, at about three times the SRTP cost`;
   if (required) {
     console.error(`error: ${message}`);
     process.exit(1);
