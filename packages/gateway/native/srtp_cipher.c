@@ -1,7 +1,7 @@
 // SRTP packet cryptography for the relay's hot path, on the OpenSSL inside Node itself (its
 // headers ship with Node; no system library). What makes it fast is what node:crypto cannot do:
 // each session keeps its cipher and MAC contexts keyed once and only gives them a new IV per
-// packet, so a packet costs an AES pass and no allocations beyond its output buffer.
+// packet, so a packet costs an AES pass and no allocation (the caller passes the output buffer).
 // Packet indexes, replay windows and key derivation stay in TypeScript (srtp-session.ts).
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -135,24 +135,24 @@ static napi_value create_session(napi_env env, napi_callback_info info) {
   return external;
 }
 
-/* seal(session, packet, payloadOffset, ssrc, payloadType, roc): Buffer */
+/* seal(session, packet, payloadOffset, ssrc, payloadType, roc, out): writes the SRTP packet into
+   `out` (packet length + tag; the caller allocates it from Node's buffer pool, which is cheaper
+   than a buffer made here). */
 static napi_value seal(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 6 ? get_session(env, argv[0]) : NULL;
-  uint8_t *in;
-  size_t len;
+  session_t *s = argc == 7 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in, *out;
+  size_t len, out_len;
   uint32_t offset, ssrc, pt, roc;
   if (!s || !get_buffer(env, argv[1], &in, &len) || !get_u32(env, argv[2], &offset) ||
       !get_u32(env, argv[3], &ssrc) || !get_u32(env, argv[4], &pt) || !get_u32(env, argv[5], &roc) ||
-      offset < 12 || offset > len)
-    return throw_error(env, "seal(session, packet, payloadOffset, ssrc, payloadType, roc)");
-  size_t tag_len = s->gcm ? GCM_TAG : HMAC_TAG;
+      !get_buffer(env, argv[6], &out, &out_len) || offset < 12 || offset > len ||
+      out_len != len + (s->gcm ? GCM_TAG : HMAC_TAG))
+    return throw_error(env, "seal(session, packet, payloadOffset, ssrc, payloadType, roc, out)");
   napi_value result;
-  uint8_t *out;
-  if (napi_create_buffer(env, len + tag_len, (void **)&out, &result) != napi_ok)
-    return throw_error(env, "out of memory");
+  napi_get_undefined(env, &result);
   memcpy(out, in, offset);
   out[1] = (out[1] & 0x80) | (pt & 0x7f);
   out[8] = ssrc >> 24, out[9] = ssrc >> 16, out[10] = ssrc >> 8, out[11] = ssrc;
@@ -175,21 +175,24 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* open(session, packet, payloadOffset, payloadEnd, roc): Buffer | null */
+/* open(session, packet, payloadOffset, payloadEnd, roc, out): writes the plain packet into `out`
+   (payloadEnd bytes); true, or false when authentication fails. */
 static napi_value open_packet(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 5 ? get_session(env, argv[0]) : NULL;
-  uint8_t *in;
-  size_t len;
+  session_t *s = argc == 6 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in, *out;
+  size_t len, out_len;
   uint32_t offset, end, roc;
   if (!s || !get_buffer(env, argv[1], &in, &len) || !get_u32(env, argv[2], &offset) ||
-      !get_u32(env, argv[3], &end) || !get_u32(env, argv[4], &roc) || offset < 12 || offset > end ||
-      end + (s->gcm ? GCM_TAG : HMAC_TAG) != len)
-    return throw_error(env, "open(session, packet, payloadOffset, payloadEnd, roc)");
-  napi_value nothing;
-  napi_get_null(env, &nothing);
+      !get_u32(env, argv[3], &end) || !get_u32(env, argv[4], &roc) ||
+      !get_buffer(env, argv[5], &out, &out_len) || offset < 12 || offset > end ||
+      end + (s->gcm ? GCM_TAG : HMAC_TAG) != len || out_len != end)
+    return throw_error(env, "open(session, packet, payloadOffset, payloadEnd, roc, out)");
+  napi_value nothing, result;
+  napi_get_boolean(env, false, &nothing);
+  napi_get_boolean(env, true, &result);
   uint32_t ssrc = ((uint32_t)in[8] << 24) | (in[9] << 16) | (in[10] << 8) | in[11];
   uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
   if (!s->gcm) {
@@ -197,10 +200,6 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
     if (!hmac_tag(s->remote.mac, in, end, roc, tag) || CRYPTO_memcmp(tag, in + end, HMAC_TAG) != 0)
       return nothing;
   }
-  napi_value result;
-  uint8_t *out;
-  if (napi_create_buffer(env, end, (void **)&out, &result) != napi_ok)
-    return throw_error(env, "out of memory");
   memcpy(out, in, offset);
   uint8_t iv[16];
   write_iv(&s->remote, s->gcm, ssrc, roc, seq, iv);

@@ -21,8 +21,9 @@ interface NativeSrtpBinding {
     ssrc: number,
     payloadType: number,
     roc: number,
-  ): Buffer;
-  open(session: object, packet: Buffer, offset: number, end: number, roc: number): Buffer | null;
+    out: Buffer,
+  ): void;
+  open(session: object, packet: Buffer, offset: number, end: number, roc: number, out: Buffer): boolean;
 }
 
 const ADDON_PATH = "../../../native/build/Release/callgate_srtp.node";
@@ -64,11 +65,15 @@ export class NativeSrtpCipher implements SrtpPacketCipher {
     );
   }
 
+  // Output buffers come from Node's pool (allocUnsafe below 4 KiB): cheaper than one made in C.
   seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number): Buffer {
-    return this.native.seal(this.session, packet, offset, ssrc >>> 0, payloadType, roc >>> 0);
+    const out = Buffer.allocUnsafe(packet.length + this.tagLength);
+    this.native.seal(this.session, packet, offset, ssrc >>> 0, payloadType, roc >>> 0, out);
+    return out;
   }
 
   open(packet: Buffer, offset: number, end: number, roc: number): Buffer | null {
-    return this.native.open(this.session, packet, offset, end, roc >>> 0);
+    const out = Buffer.allocUnsafe(end);
+    return this.native.open(this.session, packet, offset, end, roc >>> 0, out) ? out : null;
   }
 }
