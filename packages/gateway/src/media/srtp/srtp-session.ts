@@ -9,9 +9,10 @@ import type { SrtpMasterKeys } from "./srtp-profile.js";
 export interface SrtpSession {
   /**
    * Gives the plain RTP packet this SSRC and payload type (what our sender announced) and
-   * encrypts it into a new buffer; the input is left as it was.
+   * encrypts it into a new buffer; the input is left as it was. A caller that has already found
+   * the payload offset passes it, so that the header is not walked twice.
    */
-  protect(packet: Buffer, ssrc: number, payloadType: number): Buffer;
+  protect(packet: Buffer, ssrc: number, payloadType: number, payloadOffset?: number): Buffer;
   /** Authenticates and decrypts into a new buffer: null when forged, corrupt, or a replay. */
   unprotect(packet: Buffer): Buffer | null;
 }
@@ -43,8 +44,7 @@ export class IndexedSrtpSession implements SrtpSession {
 
   constructor(private readonly cipher: SrtpPacketCipher) {}
 
-  protect(packet: Buffer, ssrc: number, payloadType: number): Buffer {
-    const offset = rtpPayloadOffset(packet);
+  protect(packet: Buffer, ssrc: number, payloadType: number, offset = rtpPayloadOffset(packet)): Buffer {
     if (offset < 0) throw new RangeError("not an RTP packet");
     const tracker = tracked(this.sending, ssrc);
     const index = tracker.estimate(rtpSequenceNumber(packet));

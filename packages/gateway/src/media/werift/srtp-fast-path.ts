@@ -108,7 +108,7 @@ export class SrtpFastPath {
     const stream = this.outboundStream(kind);
     const offset = rtpPayloadOffset(packet);
     if (!stream || offset < 0) return false;
-    const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType);
+    const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType, offset);
     if (!this.transmit(wire)) return true; // no consent to send: dropped, as werift would
     const counters = stream.counters;
     counters.packetCount = (counters.packetCount + 1) >>> 0;
