@@ -75,8 +75,12 @@ export class LoadPeer {
     this.pc.connectionStateChange.subscribe((state) => {
       const dtls = this.pc.dtlsTransports[0];
       if (state === "connected" && dtls && !this.fastPath)
-        this.fastPath = SrtpFastPath.start(dtls, this.transceivers, this.counters, (_t, _kind, packet) =>
-          this.received(packet, rtpPayloadOffset(packet)),
+        this.fastPath = SrtpFastPath.start(
+          dtls,
+          this.transceivers,
+          this.counters,
+          (_t, _kind, packet) => this.received(packet, rtpPayloadOffset(packet)),
+          200, // sent video kept for NACKs: the gateways' default min_nack_queue
         );
     });
   }

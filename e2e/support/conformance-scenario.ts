@@ -79,6 +79,16 @@ export async function runScenario(t: RunningTarget): Promise<Recorder> {
   delete (statusBody.status as JsonObject).log_timestamps;
   delete (statusBody.status as JsonObject).log_colors;
   r.record("admin get_status", status);
+  r.record("admin set_min_nack_queue", await admin({ janus: "set_min_nack_queue", min_nack_queue: 500 }));
+  const nackStatus = (await admin({ janus: "get_status" })).body as JsonObject;
+  r.record("admin get_status after set_min_nack_queue", {
+    min_nack_queue: (nackStatus.status as JsonObject).min_nack_queue,
+  });
+  r.record("admin set_min_nack_queue, bad", await admin({ janus: "set_min_nack_queue", min_nack_queue: -5 }));
+  r.record(
+    "admin set_min_nack_queue back",
+    await admin({ janus: "set_min_nack_queue", min_nack_queue: 200 }),
+  );
   r.record("admin unknown request", await admin({ janus: "frobnicate" }));
   r.record("admin malformed JSON", await post(t.admin, '{"janus":"list_tokens", "transaction":'), "code");
   r.record("admin GET", await get(t.admin));

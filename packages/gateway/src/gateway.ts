@@ -119,6 +119,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
       debugLevel: settings.general.debugLevel,
       noMediaTimer: settings.media.noMediaTimer,
       slowlinkThreshold: settings.media.slowlinkThreshold,
+      minNackQueue: settings.media.minNackQueue,
       fullTrickle: settings.nat.fullTrickle,
       maxSessionsPerConnection: settings.limits.maxSessionsPerConnection,
       maxSessions: settings.limits.maxSessions,

@@ -33,6 +33,7 @@ export const ADMIN_VERBS = [
   "set_log_level",
   "set_no_media_timer",
   "set_slowlink_threshold",
+  "set_min_nack_queue",
   "accept_new_sessions",
   "list_sessions",
   "list_handles",

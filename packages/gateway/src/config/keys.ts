@@ -230,6 +230,16 @@ export const settingKeys: SettingKey[] = [
     { short: "W" },
   ),
   key(
+    "min-nack-queue",
+    "int",
+    "least time (ms) sent video is kept for retransmission, whatever the RTT",
+    [core("media", "min_nack_queue")],
+    (s, v) => {
+      s.media.minNackQueue = v as number;
+    },
+    { short: "Q" },
+  ),
+  key(
     "stun-server",
     "string",
     "STUN server host for the gateway's own candidates",
@@ -579,7 +589,6 @@ export const ignoredFileKeys: Record<FileKind, string[]> = {
     "certificates.rsa_private_key",
     "media.ipv6",
     "media.ipv6_linklocal",
-    "media.min_nack_queue",
     "media.max_nack_queue",
     "media.nack_optimizations",
     "media.dtls_mtu",

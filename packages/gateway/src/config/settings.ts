@@ -33,7 +33,13 @@ export interface GatewaySettings {
     candidatesTimeout: number;
   };
   certificates: { certPem: string | undefined; certKey: string | undefined; certPwd: string | undefined };
-  media: { rtpPortRange: [number, number] | undefined; noMediaTimer: number; slowlinkThreshold: number };
+  media: {
+    rtpPortRange: [number, number] | undefined;
+    noMediaTimer: number;
+    slowlinkThreshold: number;
+    /** Least time (ms) sent video is kept for retransmission, whatever the RTT (Janus's min_nack_queue). */
+    minNackQueue: number;
+  };
   nat: {
     stunServer: string | undefined;
     stunPort: number;
@@ -116,7 +122,7 @@ export function janusDefaults(configsFolder: string): GatewaySettings {
       candidatesTimeout: 45,
     },
     certificates: { certPem: undefined, certKey: undefined, certPwd: undefined },
-    media: { rtpPortRange: undefined, noMediaTimer: 1, slowlinkThreshold: 0 },
+    media: { rtpPortRange: undefined, noMediaTimer: 1, slowlinkThreshold: 0, minNackQueue: 200 },
     nat: {
       stunServer: undefined,
       stunPort: 3478,

@@ -104,6 +104,10 @@ export class AdminApi {
           validateFields(msg, [{ name: "slowlink_threshold", kind: "positive integer", required: true }]);
           core.settings.slowlinkThreshold = msg.slowlink_threshold as number;
           return ok({ slowlink_threshold: core.settings.slowlinkThreshold });
+        case "set_min_nack_queue":
+          validateFields(msg, [{ name: "min_nack_queue", kind: "positive integer", required: true }]);
+          core.settings.minNackQueue = msg.min_nack_queue as number;
+          return ok({ min_nack_queue: core.settings.minNackQueue });
         case "accept_new_sessions":
           validateFields(msg, [{ name: "accept", kind: "boolean", required: true }]);
           core.acceptingNewSessions = msg.accept as boolean;
@@ -217,7 +221,7 @@ export class AdminApi {
       locking_debug: false,
       refcount_debug: false,
       libnice_debug: false,
-      min_nack_queue: 200,
+      min_nack_queue: s.minNackQueue,
       "nack-optimizations": false,
       no_media_timer: s.noMediaTimer,
       slowlink_threshold: s.slowlinkThreshold,

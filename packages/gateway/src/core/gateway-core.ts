@@ -19,6 +19,8 @@ export interface CoreSettings {
   debugLevel: number;
   noMediaTimer: number;
   slowlinkThreshold: number;
+  /** Least time (ms) sent video is kept for retransmission (Janus's min_nack_queue). */
+  minNackQueue: number;
   /** Janus's full_trickle: the gateway trickles its own candidates as `trickle` events. */
   fullTrickle: boolean;
   maxSessionsPerConnection: number;
@@ -196,6 +198,7 @@ export class GatewayCore {
     const peer = this.media!.createPeer({
       noMediaTimer: this.settings.noMediaTimer,
       slowlinkThreshold: this.settings.slowlinkThreshold,
+      minNackQueue: this.settings.minNackQueue,
       fullTrickle: this.settings.fullTrickle,
       events: {
         localCandidate: (candidate) =>

@@ -92,7 +92,7 @@ export class ServerInfo {
       "ice-keepalive-conncheck": false,
       "full-trickle": o.fullTrickle,
       "mdns-enabled": false,
-      "min-nack-queue": 200,
+      "min-nack-queue": s.minNackQueue,
       "nack-optimizations": false,
       "twcc-period": 200,
       "dtls-mtu": 1200,

@@ -195,6 +195,7 @@ describe("the gateway's ICE candidates and RTCP", () => {
   it("retransmits what a receiver reports lost (NACK), from its own history, and says slowlink", async () => {
     const call = await echoCall((s) => {
       s.media.slowlinkThreshold = 3;
+      s.media.minNackQueue = 1000; // the NACKed packet is a few hundred ms old: well inside
     });
     try {
       await call.webrtcup;
@@ -233,6 +234,38 @@ describe("the gateway's ICE candidates and RTCP", () => {
         again.every((p) => p.payload === lost.payload),
         "the same payload, not a new packet",
       );
+    } finally {
+      await call.close();
+    }
+  });
+
+  it("answers NACKs only inside its retransmission window (min_nack_queue, RTT + 100 ms)", async () => {
+    const call = await echoCall((s) => {
+      s.media.minNackQueue = 300; // on loopback RTT + 100 ms is less: the window is 300 ms
+    });
+    try {
+      await call.webrtcup;
+      const video = call.peer.pc.getTransceivers().find((t) => t.kind === "video")!;
+      const echoed = call.peer.packets.video;
+      const nack = (seq: number, ssrc: number) =>
+        video.receiver.dtlsTransport.sendRtcp([
+          new RtcpTransportLayerFeedback({
+            feedback: new GenericNack({ senderSsrc: video.sender.ssrc, mediaSourceSsrc: ssrc, lost: [seq] }),
+          }),
+        ]);
+      const times = (seq: number) => echoed.filter((p) => p.seq === seq).length;
+      await call.peer.send("video", "old", 5);
+      await eventually(() => echoed.length >= 5, 3000, "the first packets echoed");
+      const old = echoed[0]!;
+      await new Promise((r) => setTimeout(r, 1200));
+      await call.peer.send("video", "fresh", 2);
+      await eventually(() => echoed.some((p) => p.payload.startsWith("fresh")), 3000, "fresh packets echoed");
+      const fresh = echoed.at(-1)!;
+      await nack(old.seq, old.ssrc);
+      await nack(fresh.seq, fresh.ssrc);
+      await eventually(() => times(fresh.seq) === 2, 3000, "a packet inside the window is sent again");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(times(old.seq), 1, "a packet 1.2 s old is no longer kept");
     } finally {
       await call.close();
     }

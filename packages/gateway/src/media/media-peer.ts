@@ -62,6 +62,11 @@ export interface MediaPeerOptions {
   fullTrickle: boolean;
   /** Lost packets per second that make a `slowlink` (0: never, as Janus's default). */
   slowlinkThreshold: number;
+  /**
+   * Least time (ms) sent video is kept to answer NACKs: the window is the RTT plus 100 ms, at
+   * least this and at most a second (Janus's min_nack_queue, 200 by default).
+   */
+  minNackQueue: number;
 }
 
 /** Packets the relay handled since start, for /metrics: which path carried them, and what SRTP refused. */

@@ -1,6 +1,7 @@
 import type { RTCDtlsTransport, RTCRtpTransceiver } from "werift";
 import type { MediaKind, RelayCounters } from "../media-peer.js";
 import { ntpTimestamp } from "../rtp/ntp-time.js";
+import { RetransmissionHistory, retransmissionWindowMs } from "../rtp/retransmission-history.js";
 import { isRtp, rtpPayloadOffset, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../rtp/rtp-header.js";
 import {
   createSrtpSession,
@@ -19,8 +20,6 @@ import {
   udpTransports,
 } from "./werift-internals.js";
 
-/** Sent video packets kept for NACK retransmission (werift keeps the same number). */
-const HISTORY_SIZE = 128;
 /** Sender-report timing is refreshed every this many packets (werift's SR reads it every 0.5-1.5 s). */
 const SR_SAMPLE_EVERY = 16;
 
@@ -35,8 +34,8 @@ interface OutboundStream {
   ssrc: number;
   payloadType: number;
   counters: ReturnType<typeof senderInternals>;
-  history: Array<Buffer | undefined> | undefined;
-  historySequence: Int32Array | undefined;
+  /** Sent video, for NACKs (audio is not retransmitted). */
+  history: RetransmissionHistory | undefined;
 }
 
 /** CALLGATE_MEDIA_FAST_PATH=0 leaves every packet to werift: for measuring, and a way back if the fast path misbehaves. */
@@ -71,6 +70,7 @@ export class SrtpFastPath {
     transceivers: ReadonlyMap<MediaKind, RTCRtpTransceiver>,
     counters: RelayCounters,
     deliver: DeliverRtp,
+    minNackQueueMs: number,
   ): SrtpFastPath | undefined {
     const { dtls: socket } = dtlsInternals(dtls);
     const profile = socket?.srtp.srtpProfile;
@@ -80,7 +80,7 @@ export class SrtpFastPath {
       local: { profile, masterKey: keys.localKey, masterSalt: keys.localSalt },
       remote: { profile, masterKey: keys.remoteKey, masterSalt: keys.remoteSalt },
     });
-    return new SrtpFastPath(dtls, srtp, transceivers, counters, deliver);
+    return new SrtpFastPath(dtls, srtp, transceivers, counters, deliver, minNackQueueMs);
   }
 
   private constructor(
@@ -89,6 +89,7 @@ export class SrtpFastPath {
     private readonly transceivers: ReadonlyMap<MediaKind, RTCRtpTransceiver>,
     private readonly counters: RelayCounters,
     private readonly deliver: DeliverRtp,
+    private readonly minNackQueueMs: number,
   ) {
     this.connection = dtlsInternals(dtls).connection;
     for (const transport of udpTransports(this.connection)) {
@@ -117,10 +118,13 @@ export class SrtpFastPath {
       counters.ntpTimestamp = ntpTimestamp();
       counters.rtpTimestamp = rtpTimestamp(packet);
     }
-    if (stream.history && stream.historySequence) {
-      const sequence = rtpSequenceNumber(packet);
-      stream.history[sequence % HISTORY_SIZE] = wire;
-      stream.historySequence[sequence % HISTORY_SIZE] = sequence;
+    if (stream.history) {
+      const rtt = counters.rtt;
+      const windowMs = retransmissionWindowMs(
+        this.minNackQueueMs,
+        rtt === undefined ? undefined : rtt * 1000,
+      );
+      stream.history.add(rtpSequenceNumber(packet), wire, performance.now(), windowMs);
     }
     return true;
   }
@@ -179,20 +183,13 @@ export class SrtpFastPath {
     if (!sender || payloadType === undefined) return undefined;
     const counters = senderInternals(sender);
     counters.runRtcp().catch(() => {}); // werift's SR loop; it starts on the first send otherwise
-    const retransmits = kind === "video";
-    const stream: OutboundStream = {
-      ssrc: sender.ssrc,
-      payloadType,
-      counters,
-      history: retransmits ? new Array<Buffer | undefined>(HISTORY_SIZE) : undefined,
-      historySequence: retransmits ? new Int32Array(HISTORY_SIZE).fill(-1) : undefined,
-    };
-    if (retransmits) {
+    const history = kind === "video" ? new RetransmissionHistory() : undefined;
+    const stream: OutboundStream = { ssrc: sender.ssrc, payloadType, counters, history };
+    if (history) {
       const subscription = sender.onGenericNack.subscribe((nack) => {
         for (const sequence of nack.lost) {
-          const slot = sequence % HISTORY_SIZE;
-          const wire = stream.history?.[slot];
-          if (wire && stream.historySequence?.[slot] === sequence) this.transmit(wire);
+          const wire = history.get(sequence);
+          if (wire) this.transmit(wire);
         }
       });
       this.undo.push(() => subscription.unSubscribe());

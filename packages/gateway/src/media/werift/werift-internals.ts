@@ -77,6 +77,8 @@ export function senderInternals(sender: RTCRtpSender): {
   rtpTimestamp: number;
   octetCount: number;
   packetCount: number;
+  /** Round-trip time (seconds, smoothed) from the receiver's reports; undefined until one came. */
+  rtt: number | undefined;
   runRtcp(): Promise<void>;
 } {
   return sender as unknown as ReturnType<typeof senderInternals>;

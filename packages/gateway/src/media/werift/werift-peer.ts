@@ -275,10 +275,16 @@ export class WeriftPeer implements MediaPeer {
   private startFastPath(): void {
     const dtls = this.pc.dtlsTransports[0];
     if (!dtls || !fastPathEnabled()) return;
-    this.fastPath = SrtpFastPath.start(dtls, this.transceivers, this.counters, (t, kind, packet) => {
-      this.counters.fastIn++;
-      this.received(t, kind, packet);
-    });
+    this.fastPath = SrtpFastPath.start(
+      dtls,
+      this.transceivers,
+      this.counters,
+      (t, kind, packet) => {
+        this.counters.fastIn++;
+        this.received(t, kind, packet);
+      },
+      this.options.minNackQueue,
+    );
   }
 
   private received(t: RTCRtpTransceiver, kind: MediaKind, packet: Buffer): void {
