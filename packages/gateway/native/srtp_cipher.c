@@ -1,7 +1,8 @@
 // SRTP packet cryptography for the relay's hot path, on the OpenSSL inside Node itself (its
 // headers ship with Node; no system library). What makes it fast is what node:crypto cannot do:
 // each session keeps its cipher and MAC contexts keyed once and only gives them a new IV per
-// packet, so a packet costs an AES pass and no allocation (the caller passes the output buffer).
+// packet, so a packet costs an AES pass and no allocation (protect writes into a buffer the
+// caller passes; unprotect decrypts in place).
 // Packet indexes, replay windows and key derivation stay in TypeScript (srtp-session.ts).
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -136,8 +137,8 @@ static napi_value create_session(napi_env env, napi_callback_info info) {
 }
 
 /* seal(session, packet, payloadOffset, ssrc, payloadType, roc, out): writes the SRTP packet into
-   `out` (packet length + tag; the caller allocates it from Node's buffer pool, which is cheaper
-   than a buffer made here). */
+   `out` (packet length + tag): a buffer from Node's pool (cheaper than one made here), or the
+   packet's own memory with room for the tag behind it (out then starts where packet does). */
 static napi_value seal(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
@@ -153,7 +154,7 @@ static napi_value seal(napi_env env, napi_callback_info info) {
     return throw_error(env, "seal(session, packet, payloadOffset, ssrc, payloadType, roc, out)");
   napi_value result;
   napi_get_undefined(env, &result);
-  memcpy(out, in, offset);
+  if (out != in) memcpy(out, in, offset);
   out[1] = (out[1] & 0x80) | (pt & 0x7f);
   out[8] = ssrc >> 24, out[9] = ssrc >> 16, out[10] = ssrc >> 8, out[11] = ssrc;
   uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
@@ -175,21 +176,22 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* open(session, packet, payloadOffset, payloadEnd, roc, out): writes the plain packet into `out`
-   (payloadEnd bytes); true, or false when authentication fails. */
+/* open(session, packet, payloadOffset, payloadEnd, roc): decrypts the payload in place (the
+   plain packet is the first payloadEnd bytes); true, or false when authentication fails. In
+   place, a received packet costs no second buffer: the relay's packets are its own (each
+   datagram arrives in a new one). */
 static napi_value open_packet(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 6 ? get_session(env, argv[0]) : NULL;
-  uint8_t *in, *out;
-  size_t len, out_len;
+  session_t *s = argc == 5 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in;
+  size_t len;
   uint32_t offset, end, roc;
   if (!s || !get_buffer(env, argv[1], &in, &len) || !get_u32(env, argv[2], &offset) ||
-      !get_u32(env, argv[3], &end) || !get_u32(env, argv[4], &roc) ||
-      !get_buffer(env, argv[5], &out, &out_len) || offset < 12 || offset > end ||
-      end + (s->gcm ? GCM_TAG : HMAC_TAG) != len || out_len != end)
-    return throw_error(env, "open(session, packet, payloadOffset, payloadEnd, roc, out)");
+      !get_u32(env, argv[3], &end) || !get_u32(env, argv[4], &roc) || offset < 12 || offset > end ||
+      end + (s->gcm ? GCM_TAG : HMAC_TAG) != len)
+    return throw_error(env, "open(session, packet, payloadOffset, payloadEnd, roc)");
   napi_value nothing, result;
   napi_get_boolean(env, false, &nothing);
   napi_get_boolean(env, true, &result);
@@ -200,19 +202,18 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
     if (!hmac_tag(s->remote.mac, in, end, roc, tag) || CRYPTO_memcmp(tag, in + end, HMAC_TAG) != 0)
       return nothing;
   }
-  memcpy(out, in, offset);
   uint8_t iv[16];
   write_iv(&s->remote, s->gcm, ssrc, roc, seq, iv);
   EVP_CIPHER_CTX *c = s->remote.cipher;
   int n = 0, ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
   if (s->gcm) ok = ok && EVP_DecryptUpdate(c, NULL, &n, in, (int)offset);
-  ok = ok && EVP_DecryptUpdate(c, out + offset, &n, in + offset, (int)(end - offset));
+  ok = ok && EVP_DecryptUpdate(c, in + offset, &n, in + offset, (int)(end - offset));
   if (s->gcm) {
     uint8_t tag[GCM_TAG];
     memcpy(tag, in + end, GCM_TAG);
     ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag);
   }
-  ok = ok && EVP_DecryptFinal_ex(c, out + offset + n, &n) > 0;
+  ok = ok && EVP_DecryptFinal_ex(c, in + offset + n, &n) > 0;
   return ok ? result : nothing;
 }
 

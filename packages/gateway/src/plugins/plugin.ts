@@ -29,7 +29,11 @@ export interface PluginHandle {
   makeOffer(kinds: MediaKind[]): Promise<Jsep>;
   /** The media kinds of the offer this handle's last message carried. */
   offeredKinds(): MediaKind[];
-  /** Sends an RTP packet to this handle's peer on the m-line of that kind. */
+  /**
+   * Sends an RTP packet to this handle's peer on the m-line of that kind. The packet is handed
+   * over: the relay may encrypt it where it lies. A packet from `incomingRtp` is the plugin's to
+   * send once; to send it to more than one peer, send each a copy.
+   */
   sendRtp(kind: MediaKind, packet: Buffer): void;
   /** Asks this handle's peer for a keyframe (PLI). */
   requestKeyframe(kind: MediaKind): void;
@@ -47,7 +51,7 @@ export interface PluginSession {
   mediaHungUp(): void;
   /** ICE and DTLS are up on this handle's PeerConnection (after Janus's `webrtcup`). */
   mediaConnected?(): void;
-  /** An RTP packet from this handle's peer. */
+  /** An RTP packet from this handle's peer, valid during the call (see PluginHandle.sendRtp). */
   incomingRtp?(kind: MediaKind, packet: Buffer): void;
   /** Packets are being lost on this handle's PeerConnection (`uplink`: what the gateway sends). */
   slowLink?(kind: MediaKind, uplink: boolean): void;

@@ -23,7 +23,7 @@ interface NativeSrtpBinding {
     roc: number,
     out: Buffer,
   ): void;
-  open(session: object, packet: Buffer, offset: number, end: number, roc: number, out: Buffer): boolean;
+  open(session: object, packet: Buffer, offset: number, end: number, roc: number): boolean;
 }
 
 const ADDON_PATH = "../../../native/build/Release/callgate_srtp.node";
@@ -66,14 +66,19 @@ export class NativeSrtpCipher implements SrtpPacketCipher {
   }
 
   // Output buffers come from Node's pool (allocUnsafe below 4 KiB): cheaper than one made in C.
-  seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number): Buffer {
-    const out = Buffer.allocUnsafe(packet.length + this.tagLength);
+  seal(
+    packet: Buffer,
+    offset: number,
+    ssrc: number,
+    payloadType: number,
+    roc: number,
+    out = Buffer.allocUnsafe(packet.length + this.tagLength),
+  ): Buffer {
     this.native.seal(this.session, packet, offset, ssrc >>> 0, payloadType, roc >>> 0, out);
     return out;
   }
 
-  open(packet: Buffer, offset: number, end: number, roc: number): Buffer | null {
-    const out = Buffer.allocUnsafe(end);
-    return this.native.open(this.session, packet, offset, end, roc >>> 0, out) ? out : null;
+  open(packet: Buffer, offset: number, end: number, roc: number): boolean {
+    return this.native.open(this.session, packet, offset, end, roc >>> 0);
   }
 }

@@ -28,11 +28,19 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     this.iv = Buffer.alloc(this.gcm ? 12 : 16);
   }
 
-  seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number): Buffer {
-    const out = Buffer.allocUnsafe(packet.length + this.tagLength);
+  seal(
+    packet: Buffer,
+    offset: number,
+    ssrc: number,
+    payloadType: number,
+    roc: number,
+    out = Buffer.allocUnsafe(packet.length + this.tagLength),
+  ): Buffer {
+    // The sequence number is read before `out`, which may be the packet's own memory, is written.
+    const sequence = rtpSequenceNumber(packet);
     packet.copy(out, 0, 0, offset);
     rewriteRtpSource(out, ssrc, payloadType);
-    const iv = this.writeIv(this.local.salt, ssrc, roc, rtpSequenceNumber(packet));
+    const iv = this.writeIv(this.local.salt, ssrc, roc, sequence);
     const payload = packet.subarray(offset);
     if (this.gcm) {
       const cipher = createCipheriv("aes-128-gcm", this.local.encryptionKey, iv, {
@@ -50,10 +58,8 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     return out;
   }
 
-  open(packet: Buffer, offset: number, end: number, roc: number): Buffer | null {
+  open(packet: Buffer, offset: number, end: number, roc: number): boolean {
     const iv = this.writeIv(this.remote.salt, rtpSsrc(packet), roc, rtpSequenceNumber(packet));
-    const out = Buffer.allocUnsafe(end);
-    packet.copy(out, 0, 0, offset);
     try {
       if (this.gcm) {
         const decipher = createDecipheriv("aes-128-gcm", this.remote.encryptionKey, iv, {
@@ -61,19 +67,19 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
         });
         decipher.setAAD(packet.subarray(0, offset));
         decipher.setAuthTag(packet.subarray(end));
-        decipher.update(packet.subarray(offset, end)).copy(out, offset);
+        decipher.update(packet.subarray(offset, end)).copy(packet, offset);
         decipher.final(); // throws when the tag does not match
       } else {
         const expected = this.hmac(this.remote.authKey, packet.subarray(0, end), roc);
-        if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), packet.subarray(end))) return null;
+        if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), packet.subarray(end))) return false;
         createDecipheriv("aes-128-ctr", this.remote.encryptionKey, iv)
           .update(packet.subarray(offset, end))
-          .copy(out, offset);
+          .copy(packet, offset);
       }
     } catch {
-      return null;
+      return false;
     }
-    return out;
+    return true;
   }
 
   /** RFC 3711 §4.1.1 (AES-CM) or RFC 7714 §8.1 (GCM): salt XOR (SSRC, ROC, SEQ), in place. */

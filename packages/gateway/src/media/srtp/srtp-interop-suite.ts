@@ -80,6 +80,32 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
         const back = session.unprotect(wire);
         assert.ok(back);
         assert.deepEqual(back, packet.serialize());
+        assert.equal(back.buffer, wire.buffer, "decrypted where it arrived, not copied");
+        assert.equal(back.byteOffset, wire.byteOffset);
+      });
+
+      it("relays in place: a received packet, protected again where it lies, is what the next peer expects", () => {
+        const { session, peer } = pair();
+        for (const seq of [20, 21, 22]) {
+          const packet = plain(seq, 900, {
+            csrc: [9],
+            extension: true,
+            extensionProfile: 0xbede,
+            extensions: [{ id: 2, payload: Buffer.from([7, 8]) }],
+          });
+          const arrived = peer.encrypt(packet.payload, packet.header);
+          const opened = session.unprotect(arrived);
+          assert.ok(opened);
+          const wire = session.protect(opened, 0xcafe0002, 100, undefined, true);
+          assert.equal(wire.buffer, arrived.buffer, "no new buffer");
+          assert.equal(wire.length, arrived.length, "the tag takes the bytes the sender's tag took");
+          const back = RtpPacket.deSerialize(peer.decrypt(wire));
+          assert.equal(back.header.ssrc, 0xcafe0002);
+          assert.equal(back.header.payloadType, 100);
+          assert.equal(back.header.sequenceNumber, seq);
+          assert.deepEqual(back.header.csrc, [9]);
+          assert.deepEqual(back.payload, packet.payload);
+        }
       });
 
       it("refuses forged, truncated and replayed packets", () => {

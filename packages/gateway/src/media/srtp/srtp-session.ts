@@ -9,12 +9,25 @@ import type { SrtpMasterKeys } from "./srtp-profile.js";
 export interface SrtpSession {
   /**
    * Gives the plain RTP packet this SSRC and payload type (what our sender announced) and
-   * encrypts it into a new buffer; the input is left as it was. A caller that has already found
-   * the payload offset passes it, so that the header is not walked twice.
+   * encrypts it into a new buffer, the input left as it was; or, with `inPlace`, where it lies,
+   * the tag written into the `tagLength` bytes behind it (which the caller must own). A caller
+   * that has already found the payload offset passes it, so that the header is not walked twice.
    */
-  protect(packet: Buffer, ssrc: number, payloadType: number, payloadOffset?: number): Buffer;
-  /** Authenticates and decrypts into a new buffer: null when forged, corrupt, or a replay. */
+  protect(
+    packet: Buffer,
+    ssrc: number,
+    payloadType: number,
+    payloadOffset?: number,
+    inPlace?: boolean,
+  ): Buffer;
+  /**
+   * Authenticates and decrypts in place: the plain packet is a view of the input's first bytes
+   * (no second buffer per received packet). Null when forged, corrupt, or a replay; a packet that
+   * fails is no longer what arrived either.
+   */
   unprotect(packet: Buffer): Buffer | null;
+  /** Bytes protection appends to a packet. */
+  readonly tagLength: number;
 }
 
 export interface SrtpSessionKeys {
@@ -31,10 +44,20 @@ export interface SrtpSessionKeys {
 export interface SrtpPacketCipher {
   /** Bytes the protection appends. */
   readonly tagLength: number;
-  /** Header (given this SSRC and payload type) + encrypted payload + tag, in a new buffer. */
-  seal(packet: Buffer, payloadOffset: number, ssrc: number, payloadType: number, roc: number): Buffer;
-  /** The plain packet (`payloadEnd` is where the tag starts), or null when the tag does not match. */
-  open(packet: Buffer, payloadOffset: number, payloadEnd: number, roc: number): Buffer | null;
+  /**
+   * Header (given this SSRC and payload type) + encrypted payload + tag, written into `out`
+   * (packet length + tag; it may be the packet's own memory) or else into a new buffer.
+   */
+  seal(
+    packet: Buffer,
+    payloadOffset: number,
+    ssrc: number,
+    payloadType: number,
+    roc: number,
+    out?: Buffer,
+  ): Buffer;
+  /** Decrypts the payload in place (`payloadEnd` is where the tag starts); false when the tag does not match. */
+  open(packet: Buffer, payloadOffset: number, payloadEnd: number, roc: number): boolean;
 }
 
 /** An SrtpSession over a packet cipher: rollover counters and replay protection per SSRC. */
@@ -44,12 +67,25 @@ export class IndexedSrtpSession implements SrtpSession {
 
   constructor(private readonly cipher: SrtpPacketCipher) {}
 
-  protect(packet: Buffer, ssrc: number, payloadType: number, offset = rtpPayloadOffset(packet)): Buffer {
+  get tagLength(): number {
+    return this.cipher.tagLength;
+  }
+
+  protect(
+    packet: Buffer,
+    ssrc: number,
+    payloadType: number,
+    offset = rtpPayloadOffset(packet),
+    inPlace = false,
+  ): Buffer {
     if (offset < 0) throw new RangeError("not an RTP packet");
     const tracker = tracked(this.sending, ssrc);
     const index = tracker.estimate(rtpSequenceNumber(packet));
     tracker.accept(index);
-    return this.cipher.seal(packet, offset, ssrc, payloadType, Math.floor(Math.max(index, 0) / 65536));
+    const out = inPlace
+      ? Buffer.from(packet.buffer, packet.byteOffset, packet.length + this.cipher.tagLength)
+      : undefined;
+    return this.cipher.seal(packet, offset, ssrc, payloadType, Math.floor(Math.max(index, 0) / 65536), out);
   }
 
   unprotect(packet: Buffer): Buffer | null {
@@ -59,9 +95,9 @@ export class IndexedSrtpSession implements SrtpSession {
     const tracker = tracked(this.receiving, rtpSsrc(packet));
     const index = tracker.estimate(rtpSequenceNumber(packet));
     if (tracker.isReplay(index)) return null;
-    const plain = this.cipher.open(packet, offset, end, Math.floor(index / 65536));
-    if (plain) tracker.accept(index);
-    return plain;
+    if (!this.cipher.open(packet, offset, end, Math.floor(index / 65536))) return null;
+    tracker.accept(index);
+    return packet.subarray(0, end);
   }
 }
 

@@ -38,6 +38,14 @@ interface OutboundStream {
   history: RetransmissionHistory | undefined;
 }
 
+/**
+ * The packet being delivered right now, and the bytes of the datagram it was decrypted in. A
+ * plugin hands each received packet on once (the PluginHandle.sendRtp contract), and delivery is
+ * synchronous: when that packet comes back to be sent, it can be protected where it lies, the tag
+ * going into the bytes the sender's tag took. One buffer per relayed packet instead of three.
+ */
+const lent: { packet: Buffer | undefined; bytes: number } = { packet: undefined, bytes: 0 };
+
 /** CALLGATE_MEDIA_FAST_PATH=0 leaves every packet to werift: for measuring, and a way back if the fast path misbehaves. */
 export function fastPathEnabled(): boolean {
   return process.env.CALLGATE_MEDIA_FAST_PATH !== "0";
@@ -109,7 +117,9 @@ export class SrtpFastPath {
     const stream = this.outboundStream(kind);
     const offset = rtpPayloadOffset(packet);
     if (!stream || offset < 0) return false;
-    const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType, offset);
+    const inPlace = packet === lent.packet && packet.length + this.srtp.tagLength <= lent.bytes;
+    if (inPlace) lent.packet = undefined;
+    const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType, offset, inPlace);
     if (!this.transmit(wire)) return true; // no consent to send: dropped, as werift would
     const counters = stream.counters;
     counters.packetCount = (counters.packetCount + 1) >>> 0;
@@ -153,7 +163,13 @@ export class SrtpFastPath {
     view.payload.length = plain.length - offset;
     stream.stats.add(view);
     stream.nack?.addPacket(view);
-    this.deliver(stream.transceiver, stream.kind, plain);
+    lent.packet = plain;
+    lent.bytes = data.length;
+    try {
+      this.deliver(stream.transceiver, stream.kind, plain);
+    } finally {
+      lent.packet = undefined;
+    }
     return true;
   }
 
