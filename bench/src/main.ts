@@ -29,28 +29,45 @@ const seconds = full ? 10 : 4;
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
 const NAT = '\tice_enforce_list = "cg0"\n';
 
-async function medianOf(runs: number, measureOnce: () => Promise<number>): Promise<number> {
-  const values: number[] = [];
-  for (let i = 0; i < runs; i++) values.push(await measureOnce());
-  return values.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+interface RequestRates {
+  cyclesPerSecond: number;
+  addTokensPerSecond: number;
 }
 
-async function measure(name: string, start: () => Promise<RunningTarget>): Promise<TargetResults> {
-  const target = await start();
+/**
+ * Signalling cycles and add_token requests per second of every target, running side by side,
+ * measured in alternating windows (one target's, then the next's, five rounds) and the median
+ * of each taken: this machine's speed drifts by tens of percent over minutes, and alternating
+ * lays the drift on all targets alike. A warm-up window of each comes first, not counted: the
+ * generator (our client) and Callgate are JIT-compiled and start cold.
+ */
+async function requestRates(targets: RunningTarget[]): Promise<RequestRates[]> {
+  const window = full ? 3 : 1;
+  const cycles: number[][] = targets.map(() => []);
+  const tokens: number[][] = targets.map(() => []);
+  for (const target of targets) {
+    await adminRequest(target, CONFORMANCE_ADMIN_SECRET, { janus: "add_token", token: TOKEN });
+    await signallingCycles(target, 2);
+    await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, 2);
+  }
+  for (let round = 0; round < 5; round++) {
+    for (const [i, target] of targets.entries()) {
+      cycles[i]!.push(await signallingCycles(target, window));
+      tokens[i]!.push(await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, window));
+    }
+  }
+  return targets.map((_, i) => ({
+    cyclesPerSecond: median(cycles[i]!),
+    addTokensPerSecond: median(tokens[i]!),
+  }));
+}
+
+async function measure(name: string, target: RunningTarget, rates: RequestRates): Promise<TargetResults> {
   const log = (what: string) => console.log(`[${name}] ${what}`);
   try {
     await adminRequest(target, CONFORMANCE_ADMIN_SECRET, { janus: "add_token", token: TOKEN });
-    log("signalling");
-    // A warm-up window first, not counted: both the generator (our client, JIT-compiled) and
-    // Callgate start cold, and whichever target went first would otherwise pay for the generator's
-    // warm-up as well as its own. Then, as request/response rates swing with whatever else the
-    // 2 cores do, the median of three windows.
-    await signallingCycles(target, 2);
-    await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, 2);
-    const cycles = await medianOf(3, () => signallingCycles(target, full ? 5 : 2));
-    const tokens = await medianOf(3, () =>
-      addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, full ? 5 : 2),
-    );
     log("idle sessions");
     const idle = await memoryPerIdleSession(target, full ? 2000 : 500);
     const calls: CallsResult[] = [];
@@ -75,8 +92,7 @@ async function measure(name: string, start: () => Promise<RunningTarget>): Promi
     }
     return {
       name,
-      cyclesPerSecond: cycles,
-      addTokensPerSecond: tokens,
+      ...rates,
       idleSessionBytes: idle,
       calls,
       capacity,
@@ -91,12 +107,23 @@ const janusVersion = spawnSync("janus", ["--version"]).stdout?.toString().split(
 // `--profile`: Callgate only, with its CPU profile written to the system's temp folder (no report).
 if (process.argv.includes("--profile")) {
   process.env.CALLGATE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${tmpdir()}/callgate-profile`;
-  const profiled = await measure("Callgate", () => startCallgate("", NAT));
+  const target = await startCallgate("", NAT);
+  const profiled = await measure("Callgate", target, (await requestRates([target]))[0]!);
   console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
   process.exit(0);
 }
-const callgate = await measure("Callgate", () => startCallgate("", NAT));
-const janus = await measure("Janus", () => startJanus("", NAT));
+const targets = [await startCallgate("", NAT), await startJanus("", NAT)];
+console.log("[both] signalling and add_token, in alternating windows");
+let callgate: TargetResults;
+let janus: TargetResults;
+try {
+  const rates = await requestRates(targets);
+  // Each is measured alone from here (the other idles: a few thousandths of a core).
+  callgate = await measure("Callgate", targets[0]!, rates[0]!);
+  janus = await measure("Janus", targets[1]!, rates[1]!);
+} finally {
+  for (const t of targets) await t.stop();
+}
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${janusVersion}`;
 const command = `npm run bench${full ? " -- --full" : ""}`;
 const results = {

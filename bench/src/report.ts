@@ -127,8 +127,10 @@ How: a load generator of our own (\`bench/\`) speaks the Janus API over WebSocke
 client and drives VideoCall calls between werift peers (real ICE, DTLS-SRTP, RTP/RTCP) that send
 audio (50 packets/s, about 100 bytes) and video (about 1 Mbit/s in 1,100-1,200 byte packets) both
 ways, each payload stamped with its send time. Signalling and add_token rates are the median of
-three windows, after a warm-up window that is not counted (the same for both gateways: the
-generator and Callgate are JIT-compiled and start cold). CPU is the gateway process's user + system time
+five windows per gateway, taken with both gateways running and their windows alternating (this
+machine's speed drifts by tens of percent over minutes; alternating lays the drift on both
+alike), after a warm-up window of each that is not counted (the generator and Callgate are
+JIT-compiled and start cold). CPU is the gateway process's user + system time
 from /proc over the measuring window, divided by the packets the peers received through it.
 Memory is VmRSS growth. The peers send open loop (one clock; every packet due is sent, late if
 the generator lags, never skipped), and their RTP goes through the gateway's SRTP fast path
