@@ -26,6 +26,8 @@ import {
 const full = process.argv.includes("--full");
 const levels = full ? [1, 10, 50] : [1, 5];
 const seconds = full ? 10 : 4;
+// Enough sessions that their memory stands out of the heap's own swings (a few MB either way).
+const IDLE_SESSIONS = full ? 10_000 : 500;
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
 const NAT = '\tice_enforce_list = "cg0"\n';
 
@@ -64,17 +66,59 @@ async function requestRates(targets: RunningTarget[]): Promise<RequestRates[]> {
   }));
 }
 
-async function measure(name: string, target: RunningTarget, rates: RequestRates): Promise<TargetResults> {
+/**
+ * Each figure's median over rounds; the generator's load is the highest seen, so † errs towards
+ * marking. Memory per call is the first round's: later rounds start from a heap the bigger levels
+ * before them grew (and shrink as it is collected), so their RSS growth says nothing per call.
+ */
+function medianOfRounds(rounds: CallsResult[]): CallsResult {
+  const m = (pick: (r: CallsResult) => number) => median(rounds.map(pick));
+  return {
+    calls: rounds[0]!.calls,
+    setupMs: { p50: m((r) => r.setupMs.p50), p99: m((r) => r.setupMs.p99) },
+    cpuUsPerPacket: m((r) => r.cpuUsPerPacket),
+    latencyMs: {
+      p50: m((r) => r.latencyMs.p50),
+      p99: m((r) => r.latencyMs.p99),
+      max: m((r) => r.latencyMs.max),
+    },
+    lossPercent: m((r) => r.lossPercent),
+    relayedPerSecond: m((r) => r.relayedPerSecond),
+    rssPerCallBytes: rounds[0]!.rssPerCallBytes,
+    generatorCores: Math.max(...rounds.map((r) => r.generatorCores)),
+    generatorBusy: Math.max(...rounds.map((r) => r.generatorBusy ?? 0)),
+  };
+}
+
+/**
+ * Every call level on every target, in rounds: each round runs each level on one target, then on
+ * the next, so that the machine's drift falls on both alike; the report takes each figure's
+ * median over the rounds (three in full mode).
+ */
+async function callLevels(names: string[], targets: RunningTarget[]): Promise<CallsResult[][]> {
+  const rounds = full ? 3 : 1;
+  const results: CallsResult[][][] = targets.map(() => levels.map(() => []));
+  for (let round = 1; round <= rounds; round++) {
+    for (const [l, n] of levels.entries()) {
+      for (const [i, target] of targets.entries()) {
+        console.log(`[${names[i]}] ${n} concurrent call(s), round ${round} of ${rounds}`);
+        results[i]![l]!.push(await concurrentCalls(target, n, seconds));
+      }
+    }
+  }
+  return results.map((perLevel) => perLevel.map(medianOfRounds));
+}
+
+/** The capacity search, then the target's results; the target is stopped at the end. */
+async function finish(
+  name: string,
+  target: RunningTarget,
+  rates: RequestRates,
+  idle: number,
+  calls: CallsResult[],
+): Promise<TargetResults> {
   const log = (what: string) => console.log(`[${name}] ${what}`);
   try {
-    await adminRequest(target, CONFORMANCE_ADMIN_SECRET, { janus: "add_token", token: TOKEN });
-    log("idle sessions");
-    const idle = await memoryPerIdleSession(target, full ? 2000 : 500);
-    const calls: CallsResult[] = [];
-    for (const n of levels) {
-      log(`${n} concurrent call(s)`);
-      calls.push(await concurrentCalls(target, n, seconds));
-    }
     let capacity: number | undefined;
     let capacityGeneratorBound = false;
     if (full) {
@@ -108,7 +152,10 @@ const janusVersion = spawnSync("janus", ["--version"]).stdout?.toString().split(
 if (process.argv.includes("--profile")) {
   process.env.CALLGATE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${tmpdir()}/callgate-profile`;
   const target = await startCallgate("", NAT);
-  const profiled = await measure("Callgate", target, (await requestRates([target]))[0]!);
+  const rates = (await requestRates([target]))[0]!;
+  const idle = await memoryPerIdleSession(target, IDLE_SESSIONS);
+  const calls = (await callLevels(["Callgate"], [target]))[0]!;
+  const profiled = await finish("Callgate", target, rates, idle, calls);
   console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
   process.exit(0);
 }
@@ -118,9 +165,12 @@ let callgate: TargetResults;
 let janus: TargetResults;
 try {
   const rates = await requestRates(targets);
-  // Each is measured alone from here (the other idles: a few thousandths of a core).
-  callgate = await measure("Callgate", targets[0]!, rates[0]!);
-  janus = await measure("Janus", targets[1]!, rates[1]!);
+  // One target works at a time from here; the other idles (a few thousandths of a core).
+  const idle: number[] = [];
+  for (const t of targets) idle.push(await memoryPerIdleSession(t, IDLE_SESSIONS));
+  const calls = await callLevels(["Callgate", "Janus"], targets);
+  callgate = await finish("Callgate", targets[0]!, rates[0]!, idle[0]!, calls[0]!);
+  janus = await finish("Janus", targets[1]!, rates[1]!, idle[1]!, calls[1]!);
 } finally {
   for (const t of targets) await t.stop();
 }

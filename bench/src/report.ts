@@ -130,9 +130,12 @@ ways, each payload stamped with its send time. Signalling and add_token rates ar
 five windows per gateway, taken with both gateways running and their windows alternating (this
 machine's speed drifts by tens of percent over minutes; alternating lays the drift on both
 alike), after a warm-up window of each that is not counted (the generator and Callgate are
-JIT-compiled and start cold). CPU is the gateway process's user + system time
-from /proc over the measuring window, divided by the packets the peers received through it.
-Memory is VmRSS growth. The peers send open loop (one clock; every packet due is sent, late if
+JIT-compiled and start cold). Each call count ran in rounds (three in full mode), the gateways
+taking turns level by level, and each call figure is its median over the rounds, except memory
+per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
+gateway process's user + system time from /proc over the measuring window, divided by the
+packets the peers received through it. Memory is VmRSS growth from before the calls to their
+measuring window, over the number of calls. The peers send open loop (one clock; every packet due is sent, late if
 the generator lags, never skipped), and their RTP goes through the gateway's SRTP fast path
 (Janus, with libsrtp, would refuse any packet it got wrong). The load generator's own CPU use
 was: ${generator}. On this 2-core machine it shares the cores with the gateway, so at
