@@ -65,15 +65,7 @@ export class NativeSrtpCipher implements SrtpPacketCipher {
     );
   }
 
-  // Output buffers come from Node's pool (allocUnsafe below 4 KiB): cheaper than one made in C.
-  seal(
-    packet: Buffer,
-    offset: number,
-    ssrc: number,
-    payloadType: number,
-    roc: number,
-    out = Buffer.allocUnsafe(packet.length + this.tagLength),
-  ): Buffer {
+  seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number, out: Buffer): Buffer {
     this.native.seal(this.session, packet, offset, ssrc >>> 0, payloadType, roc >>> 0, out);
     return out;
   }

@@ -28,14 +28,7 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     this.iv = Buffer.alloc(this.gcm ? 12 : 16);
   }
 
-  seal(
-    packet: Buffer,
-    offset: number,
-    ssrc: number,
-    payloadType: number,
-    roc: number,
-    out = Buffer.allocUnsafe(packet.length + this.tagLength),
-  ): Buffer {
+  seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number, out: Buffer): Buffer {
     // The sequence number is read before `out`, which may be the packet's own memory, is written.
     const sequence = rtpSequenceNumber(packet);
     packet.copy(out, 0, 0, offset);

@@ -46,7 +46,7 @@ export interface SrtpPacketCipher {
   readonly tagLength: number;
   /**
    * Header (given this SSRC and payload type) + encrypted payload + tag, written into `out`
-   * (packet length + tag; it may be the packet's own memory) or else into a new buffer.
+   * (packet length + tag; it may be the packet's own memory), which it returns.
    */
   seal(
     packet: Buffer,
@@ -54,7 +54,7 @@ export interface SrtpPacketCipher {
     ssrc: number,
     payloadType: number,
     roc: number,
-    out?: Buffer,
+    out: Buffer,
   ): Buffer;
   /** Decrypts the payload in place (`payloadEnd` is where the tag starts); false when the tag does not match. */
   open(packet: Buffer, payloadOffset: number, payloadEnd: number, roc: number): boolean;
@@ -82,9 +82,9 @@ export class IndexedSrtpSession implements SrtpSession {
     const tracker = tracked(this.sending, ssrc);
     const index = tracker.estimate(rtpSequenceNumber(packet));
     tracker.accept(index);
-    const out = inPlace
-      ? Buffer.from(packet.buffer, packet.byteOffset, packet.length + this.cipher.tagLength)
-      : undefined;
+    const length = packet.length + this.cipher.tagLength;
+    // A new buffer comes from Node's pool (allocUnsafe below 4 KiB): cheaper than one made in C.
+    const out = inPlace ? Buffer.from(packet.buffer, packet.byteOffset, length) : Buffer.allocUnsafe(length);
     return this.cipher.seal(packet, offset, ssrc, payloadType, Math.floor(Math.max(index, 0) / 65536), out);
   }
 
