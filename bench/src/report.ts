@@ -45,6 +45,15 @@ function row(
   return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | ${f(ratio, 2)} | ${ok} |`;
 }
 
+/**
+ * A memory row. RSS growth of a garbage-collected process moves by megabytes as its heap is
+ * collected: where either reading fell during the measurement, the pair is shown, not compared.
+ */
+function memoryRow(figure: string, cg: number, janus: number | undefined, digits = 1) {
+  if (cg >= 0 && (janus === undefined || janus >= 0)) return row(figure, cg, janus, false, digits);
+  return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | n/a | not comparable (RSS fell: the heap was collected meanwhile) |`;
+}
+
 /** docs/performance.md: the side-by-side table and how it was made. */
 export function renderReport(r: Results): string {
   const { callgate: c, janus: j } = r;
@@ -57,12 +66,7 @@ export function renderReport(r: Results): string {
       0,
     ),
     row("admin add_token requests/s (HTTP)", c.addTokensPerSecond, j.addTokensPerSecond, true, 0),
-    row(
-      "resident memory per idle session (KiB)",
-      c.idleSessionBytes / 1024,
-      j.idleSessionBytes / 1024,
-      false,
-    ),
+    memoryRow("resident memory per idle session (KiB)", c.idleSessionBytes / 1024, j.idleSessionBytes / 1024),
   ];
   const saturated = (x: CallsResult | undefined) => (x?.generatorBusy ?? 0) >= GENERATOR_SATURATED;
   c.calls.forEach((cc, i) => {
@@ -77,11 +81,10 @@ export function renderReport(r: Results): string {
       row(`${n} call(s): packet loss (%)`, cc.lossPercent, jc?.lossPercent, false, 2),
       row(`${n} call(s): set-up, call to both webrtcup, p50 (ms)`, cc.setupMs.p50, jc?.setupMs.p50, false, 0),
       row(`${n} call(s): set-up p99 (ms)`, cc.setupMs.p99, jc?.setupMs.p99, false, 0),
-      row(
+      memoryRow(
         `${n} call(s): resident memory per active call (KiB)`,
         cc.rssPerCallBytes / 1024,
         jc ? jc.rssPerCallBytes / 1024 : undefined,
-        false,
         0,
       ),
     );
@@ -115,7 +118,7 @@ export function renderReport(r: Results): string {
   return `# Performance: Callgate against Janus
 
 Measured ${r.date.slice(0, 10)} on ${r.machine}, with \`${r.command}\` (${r.mode} mode). Both gateways
-ran the same Janus config files (token auth, VideoCall), one after the other in the same run,
+ran the same Janus config files (token auth, VideoCall), taking turns in the same run,
 inside a network namespace with loopback only. Ratios are Callgate / Janus: for costs and
 latencies lower is better (at most 1.0 meets the target), for throughput and capacity higher.
 
@@ -135,7 +138,9 @@ taking turns level by level, and each call figure is its median over the rounds,
 per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
 gateway process's user + system time from /proc over the measuring window, divided by the
 packets the peers received through it. Memory is VmRSS growth from before the calls to their
-measuring window, over the number of calls. The peers send open loop (one clock; every packet due is sent, late if
+measuring window, over the number of calls; in a garbage-collected process it moves by
+megabytes as the heap is collected, so a growth below zero (collected meanwhile) is shown and
+not compared. The peers send open loop (one clock; every packet due is sent, late if
 the generator lags, never skipped), and their RTP goes through the gateway's SRTP fast path
 (Janus, with libsrtp, would refuse any packet it got wrong). The load generator's own CPU use
 was: ${generator}. On this 2-core machine it shares the cores with the gateway, so at
