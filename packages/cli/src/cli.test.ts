@@ -41,6 +41,17 @@ async function startGateway(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<Started & { ports: Ports }> {
+  // A port found free can be taken by another test process before the gateway binds it: try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOnce(args, env);
+    } catch (err) {
+      if (attempt === 3 || !/is already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startGatewayOnce(args: string[], env: NodeJS.ProcessEnv): Promise<Started & { ports: Ports }> {
   const ports = {
     http: await freePort(),
     ws: await freePort(),
