@@ -18,25 +18,32 @@ describe("retransmission history", () => {
     const h = new RetransmissionHistory();
     // 100 packets/s for a second, a window of 200 ms.
     for (let i = 0; i < 100; i++) h.add(1000 + i, packet(i), i * 10, 200);
-    assert.equal(h.get(1099)?.toString(), "packet-99");
-    assert.equal(h.get(1080)?.toString(), "packet-80", "190 ms old");
-    assert.equal(h.get(1070), undefined, "290 ms old: let go");
+    assert.equal(h.get(1099, 990)?.toString(), "packet-99");
+    assert.equal(h.get(1080, 990)?.toString(), "packet-80", "190 ms old");
+    assert.equal(h.get(1070, 990), undefined, "290 ms old: let go");
     assert.ok(h.size <= 21, `${h.size} packets held for a 200 ms window`);
+  });
+
+  it("ages packets out even when nothing more is sent", () => {
+    const h = new RetransmissionHistory();
+    h.add(7, packet(7), 0, 200);
+    assert.equal(h.get(7, 150)?.toString(), "packet-7");
+    assert.equal(h.get(7, 250), undefined, "the sender stopped; the packet is past the window all the same");
   });
 
   it("does not mistake a newer packet in the same slot for the one asked for", () => {
     const h = new RetransmissionHistory();
     h.add(5, packet(5), 0, 1000);
     h.add(5 + 128, packet(133), 1, 1000);
-    assert.equal(h.get(5), undefined);
-    assert.equal(h.get(133)?.toString(), "packet-133");
+    assert.equal(h.get(5, 2), undefined);
+    assert.equal(h.get(133, 2)?.toString(), "packet-133");
   });
 
   it("keeps going across the 16-bit sequence wrap and past gaps", () => {
     const h = new RetransmissionHistory();
     const sequences = [65533, 65534, 65535, 0, 1, 40, 41];
     for (const [i, s] of sequences.entries()) h.add(s, packet(s), i * 10, 1000);
-    for (const s of sequences) assert.equal(h.get(s)?.toString(), `packet-${s}`);
+    for (const s of sequences) assert.equal(h.get(s, 100)?.toString(), `packet-${s}`);
     h.add(42, packet(42), 5000, 1000);
     assert.equal(h.size, 1, "everything else fell out of the window");
   });

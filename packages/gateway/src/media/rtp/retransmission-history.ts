@@ -24,6 +24,8 @@ export class RetransmissionHistory {
   private readonly sentAt = new Float64Array(SLOTS);
   /** The oldest slot that may still hold a packet: pruning walks from here towards the newest. */
   private oldest = 0;
+  /** The window at the last add: a sender that stopped adds nothing, and its packets still age out. */
+  private windowMs = 0;
 
   /** Keeps `packet` (sent now, at `nowMs`) and lets go of what fell out of the window. */
   add(sequence: number, packet: Buffer, nowMs: number, windowMs: number): void {
@@ -31,6 +33,7 @@ export class RetransmissionHistory {
     this.packets[slot] = packet;
     this.sequences[slot] = sequence;
     this.sentAt[slot] = nowMs;
+    this.windowMs = windowMs;
     const cutoff = nowMs - windowMs;
     let oldest = this.oldest;
     for (let steps = 0; steps < SLOTS && oldest !== slot; steps++) {
@@ -43,10 +46,12 @@ export class RetransmissionHistory {
     this.oldest = oldest;
   }
 
-  /** The packet sent with this sequence number, if it is still kept. */
-  get(sequence: number): Buffer | undefined {
+  /** The packet sent with this sequence number, if it is still inside the window at `nowMs`. */
+  get(sequence: number, nowMs: number): Buffer | undefined {
     const slot = sequence % SLOTS;
-    return this.sequences[slot] === sequence ? this.packets[slot] : undefined;
+    if (this.sequences[slot] !== sequence || nowMs - (this.sentAt[slot] ?? 0) > this.windowMs)
+      return undefined;
+    return this.packets[slot];
   }
 
   /** Packets held now (for tests and memory checks). */

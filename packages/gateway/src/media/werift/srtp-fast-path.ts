@@ -204,7 +204,7 @@ export class SrtpFastPath {
     if (history) {
       const subscription = sender.onGenericNack.subscribe((nack) => {
         for (const sequence of nack.lost) {
-          const wire = history.get(sequence);
+          const wire = history.get(sequence, performance.now());
           if (wire) this.transmit(wire);
         }
       });
