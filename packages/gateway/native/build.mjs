@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds the SRTP addon (srtp_cipher.c) with node-gyp against the headers of the Node that runs
+// Builds the media addons, SRTP (srtp_cipher.c) and batched UDP (udp_batch.c), with node-gyp against the headers of the Node that runs
 // this script, OpenSSL's included: nothing is downloaded and no system library is linked. Where it
-// cannot be built (no C compiler, no Node headers) the gateway runs on its node:crypto fallback,
+// cannot be built (no C compiler, no Node headers) the gateway runs on node:crypto and dgram,
 // so this warns and succeeds, unless CALLGATE_NATIVE_REQUIRED=1 (CI) makes that an error.
 // CALLGATE_NATIVE=0 skips it.
 import { spawnSync } from "node:child_process";
@@ -9,12 +9,12 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const here = dirname(new URL(import.meta.url).pathname);
-const addon = join(here, "build", "Release", "callgate_srtp.node");
-const sources = ["srtp_cipher.c", "binding.gyp"].map((f) => join(here, f));
+const addons = ["callgate_srtp.node", "callgate_udp.node"].map((f) => join(here, "build", "Release", f));
+const sources = ["srtp_cipher.c", "udp_batch.c", "binding.gyp"].map((f) => join(here, f));
 const required = process.env.CALLGATE_NATIVE_REQUIRED === "1";
 
 function giveUp(reason) {
-  const message = `native SRTP addon not built (${reason}): the gateway encrypts media with node:crypto, at about three times the SRTP cost`;
+  const message = `native media addons not built (${reason}): the gateway encrypts media with node:crypto (about three times the SRTP cost) and receives it through dgram`;
   if (required) {
     console.error(`error: ${message}`);
     process.exit(1);
@@ -24,7 +24,9 @@ function giveUp(reason) {
 }
 
 if (process.env.CALLGATE_NATIVE === "0") giveUp("CALLGATE_NATIVE=0");
-const upToDate = existsSync(addon) && sources.every((s) => statSync(s).mtimeMs <= statSync(addon).mtimeMs);
+const upToDate = addons.every(
+  (addon) => existsSync(addon) && sources.every((s) => statSync(s).mtimeMs <= statSync(addon).mtimeMs),
+);
 if (upToDate) process.exit(0);
 
 // The running Node's install prefix holds include/node (node_api.h and openssl/).
@@ -48,4 +50,6 @@ if (result.status !== 0) {
   process.stderr.write(result.stdout + result.stderr);
   giveUp(`node-gyp failed (exit ${result.status}); is a C compiler (gcc, make) installed?`);
 }
-console.log("native SRTP addon built: packages/gateway/native/build/Release/callgate_srtp.node");
+console.log(
+  "native media addons built: packages/gateway/native/build/Release/{callgate_srtp,callgate_udp}.node",
+);

@@ -50,7 +50,7 @@ export interface RunningGateway {
 export interface MediaReach {
   /** The UDP ports browsers send media to, e.g. "UDP 20000-40000". */
   udpPorts: string;
-  /** How RTP is relayed, e.g. "fast path, SRTP in the native addon". */
+  /** How RTP is relayed, e.g. "fast path, SRTP in the native addon, media read in batches (recvmmsg)". */
   relay: string;
   /** Local addresses used for ICE host candidates. */
   hostAddresses: string[];

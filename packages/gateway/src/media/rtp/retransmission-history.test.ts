@@ -31,12 +31,25 @@ describe("retransmission history", () => {
     assert.equal(h.get(7, 250), undefined, "the sender stopped; the packet is past the window all the same");
   });
 
-  it("does not mistake a newer packet in the same slot for the one asked for", () => {
+  it("keeps a copy: the buffer the packet was sent from may be reused at once", () => {
     const h = new RetransmissionHistory();
-    h.add(5, packet(5), 0, 1000);
-    h.add(5 + 128, packet(133), 1, 1000);
-    assert.equal(h.get(5, 2), undefined);
-    assert.equal(h.get(133, 2)?.toString(), "packet-133");
+    const sent = packet(5);
+    h.add(5, sent, 0, 1000);
+    sent.fill(0);
+    assert.equal(h.get(5, 1)?.toString(), "packet-5");
+  });
+
+  it("grows to what the window holds, then reuses its memory", () => {
+    const h = new RetransmissionHistory();
+    // 1 Mbit/s of 1,200-byte video is about 100 packets a second: 200 ms is about 20 packets.
+    for (let i = 0; i < 500; i++) h.add(i, Buffer.alloc(1200, i % 256), i * 10, 200);
+    assert.ok(h.size <= 21, `${h.size} packets held`);
+    assert.equal(h.get(499, 4990)?.[0], 499 % 256);
+    assert.equal(h.get(480, 4990)?.length, 1200);
+    // A longer window (a slow link's RTT) holds more.
+    for (let i = 500; i < 700; i++) h.add(i, Buffer.alloc(1200, 1), i * 10, 1000);
+    assert.ok(h.size >= 100, `${h.size} packets held for a second`);
+    assert.ok(h.get(600, 6990), "a packet 900 ms old is still there");
   });
 
   it("keeps going across the 16-bit sequence wrap and past gaps", () => {

@@ -1,3 +1,4 @@
+import type { Socket } from "node:dgram";
 import type { RTCDtlsTransport, RTCRtpTransceiver } from "werift";
 import type { MediaKind, RelayCounters } from "../media-peer.js";
 import { ntpTimestamp } from "../rtp/ntp-time.js";
@@ -10,6 +11,7 @@ import {
   type SrtpSession,
   srtpMasterSaltLength,
 } from "../srtp/index.js";
+import { BatchedUdpReader } from "../udp/batched-udp.js";
 import {
   directSocket,
   dtlsInternals,
@@ -66,6 +68,8 @@ export class SrtpFastPath {
   private readonly outbound = new Map<MediaKind, OutboundStream>();
   private readonly connection: ReturnType<typeof dtlsInternals>["connection"];
   private readonly undo: Array<() => void> = [];
+  /** Readers that took over receiving on werift's sockets (none when the UDP addon is not built). */
+  private readonly readers = new Map<Socket, BatchedUdpReader>();
   private readonly view: RtpPacketView = {
     header: { sequenceNumber: 0, timestamp: 0, ssrc: 0, serializeSize: 0 },
     payload: { length: 0 },
@@ -101,9 +105,23 @@ export class SrtpFastPath {
   ) {
     this.connection = dtlsInternals(dtls).connection;
     for (const transport of udpTransports(this.connection)) {
+      // werift's handler by then, not the one werift had at the start (the socket outlives this).
+      const reader = BatchedUdpReader.open(transport.socket, (data, capacity, slot) => {
+        // What goes werift's way is copied: the batch's memory is reused, werift may keep it.
+        if (this.closed || !isRtp(data) || !this.receive(data, capacity)) {
+          const from = reader?.from(slot) ?? ["", 0];
+          transport.rinfo = { address: from[0], port: from[1] }; // as werift's own receive does
+          transport.onData(Buffer.from(data), from);
+        }
+      });
+      if (reader) {
+        this.readers.set(transport.socket, reader);
+        this.undo.push(() => reader.close());
+        continue;
+      }
       const werift = transport.onData;
       transport.onData = (data, addr) => {
-        if (this.closed || !isRtp(data) || !this.receive(data)) werift(data, addr);
+        if (this.closed || !isRtp(data) || !this.receive(data, data.length)) werift(data, addr);
       };
       this.undo.push(() => {
         transport.onData = werift;
@@ -134,7 +152,7 @@ export class SrtpFastPath {
         this.minNackQueueMs,
         rtt === undefined ? undefined : rtt * 1000,
       );
-      stream.history.add(rtpSequenceNumber(packet), wire, performance.now(), windowMs);
+      stream.history.add(rtpSequenceNumber(packet), wire, performance.now(), windowMs); // copied in
     }
     return true;
   }
@@ -145,7 +163,11 @@ export class SrtpFastPath {
     for (const undo of this.undo) undo();
   }
 
-  private receive(data: Buffer): boolean {
+  /**
+   * `capacity`: the bytes from the datagram's start that are ours, in which it may grow when
+   * relayed (a batch buffer's slot is bigger than the datagram).
+   */
+  private receive(data: Buffer, capacity: number): boolean {
     const ssrc = rtpSsrc(data);
     const stream = this.inbound.get(ssrc) ?? this.findInbound(ssrc);
     if (!stream) return false;
@@ -164,7 +186,7 @@ export class SrtpFastPath {
     stream.stats.add(view);
     stream.nack?.addPacket(view);
     lent.packet = plain;
-    lent.bytes = data.length;
+    lent.bytes = capacity;
     try {
       this.deliver(stream.transceiver, stream.kind, plain);
     } finally {
@@ -222,6 +244,11 @@ export class SrtpFastPath {
     const socket = directSocket(pair);
     if (!socket) {
       connection.send(wire).catch(() => {});
+      return true;
+    }
+    const reader = this.readers.get(socket);
+    if (reader) {
+      reader.send(wire, pair.remoteAddr);
       return true;
     }
     try {

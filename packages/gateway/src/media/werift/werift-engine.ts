@@ -1,6 +1,7 @@
 import { RTCDtlsTransport } from "werift";
 import type { MediaEngine, MediaPeer, MediaPeerOptions, RelayCounters } from "../media-peer.js";
 import { srtpImplementation } from "../srtp/index.js";
+import { batchedUdpEnabled } from "../udp/batched-udp.js";
 import { fastPathEnabled } from "./srtp-fast-path.js";
 import { WeriftPeer, type WeriftSettings } from "./werift-peer.js";
 
@@ -20,9 +21,14 @@ export class WeriftEngine implements MediaEngine {
 
   describeRelay(): string {
     if (!fastPathEnabled()) return "werift for every packet (CALLGATE_MEDIA_FAST_PATH=0)";
-    return srtpImplementation() === "native"
-      ? "fast path, SRTP in the native addon"
-      : "fast path, SRTP with node:crypto (the native addon is not built or CALLGATE_SRTP=node:crypto)";
+    const srtp =
+      srtpImplementation() === "native"
+        ? "SRTP in the native addon"
+        : "SRTP with node:crypto (the native addon is not built or CALLGATE_SRTP=node:crypto)";
+    const udp = batchedUdpEnabled()
+      ? "media read in batches (recvmmsg)"
+      : "media read through dgram (the UDP addon is not built or CALLGATE_MEDIA_BATCHED_UDP=0)";
+    return `fast path, ${srtp}, ${udp}`;
   }
 
   describePorts(): string {

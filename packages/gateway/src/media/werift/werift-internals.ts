@@ -13,6 +13,8 @@ interface UdpTransportInternals {
   readonly socket: Socket;
   closed: boolean;
   onData: (data: Buffer, addr: Address) => void;
+  /** The last sender, which werift's send falls back to when given no address. */
+  rinfo?: { address: string; port: number };
 }
 
 interface ProtocolInternals {

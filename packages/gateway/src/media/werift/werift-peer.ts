@@ -171,9 +171,10 @@ export class WeriftPeer implements MediaPeer {
       return;
     }
     this.counters.engineOut++;
+    // A copy: werift works on the packet after awaits, and a relayed packet is only valid during delivery.
     this.transceivers
       .get(kind)
-      ?.sender.sendRtp(packet)
+      ?.sender.sendRtp(Buffer.from(packet))
       .catch(() => {});
   }
 

@@ -1,0 +1,129 @@
+import type { Socket } from "node:dgram";
+import { createRequire } from "node:module";
+
+/** The addon in packages/gateway/native (udp_batch.c), built by `npm run build` when it can be. */
+interface NativeUdpBinding {
+  /** The receive buffer every reader shares: slot i starts at i * slotBytes. */
+  readonly buffer: Buffer;
+  /** Per slot of the current batch: length (-1: truncated, dropped), port, IP version. */
+  readonly slots: Int32Array;
+  readonly slotCount: number;
+  readonly slotBytes: number;
+  open(fd: number, onBatch: (count: number) => void): object;
+  setPeer(reader: object, ip: string, port: number): void;
+  send(reader: object, packet: Buffer, length: number): number;
+  address(slot: number): string;
+  close(reader: object): void;
+}
+
+/** The parts of Node's dgram socket a reader takes over (its libuv handle: descriptor, reading). */
+interface UdpHandle {
+  readonly fd: number;
+  recvStart(): number;
+  recvStop(): number;
+}
+
+const ADDON_PATH = "../../../native/build/Release/callgate_udp.node";
+
+let binding: NativeUdpBinding | null | undefined;
+
+/** The addon, or null when it was not built or cannot load (not Linux, no compiler): then dgram reads. */
+function nativeUdpBinding(): NativeUdpBinding | null {
+  if (binding === undefined) {
+    try {
+      binding = createRequire(import.meta.url)(ADDON_PATH) as NativeUdpBinding;
+    } catch {
+      binding = null;
+    }
+  }
+  return binding;
+}
+
+/** CALLGATE_MEDIA_BATCHED_UDP=0 leaves receiving to dgram: for measuring, and a way back. */
+export function batchedUdpEnabled(): boolean {
+  return process.env.CALLGATE_MEDIA_BATCHED_UDP !== "0" && nativeUdpBinding() !== null;
+}
+
+/** dgram keeps its libuv handle under a private symbol; undefined if a Node release moved it. */
+function udpHandle(socket: Socket): UdpHandle | undefined {
+  const record = socket as unknown as Record<symbol, { handle?: Partial<UdpHandle> } | undefined>;
+  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === "state symbol");
+  const handle = state === undefined ? undefined : record[state]?.handle;
+  if (!handle || typeof handle.fd !== "number" || handle.fd < 0) return undefined;
+  if (typeof handle.recvStop !== "function" || typeof handle.recvStart !== "function") return undefined;
+  return handle as UdpHandle;
+}
+
+/**
+ * A datagram of the current batch: valid only until the handler returns (the memory is the next
+ * batch's). `capacity` is how many bytes from its start are the handler's to write into (the
+ * rest of its slot), so that a packet can grow in place (an SRTP tag).
+ */
+export type DatagramHandler = (datagram: Buffer, capacity: number, slot: number) => void;
+
+/**
+ * Receives on a socket someone else opened (werift's), in batches, through the native addon; the
+ * socket's own sending is untouched. Sending through the reader skips dgram's per-packet work.
+ */
+export class BatchedUdpReader {
+  private closed = false;
+  private peer: readonly [string, number] | undefined;
+
+  private constructor(
+    private readonly native: NativeUdpBinding,
+    private readonly socket: Socket,
+    private readonly handle: UdpHandle,
+    private readonly reader: object,
+  ) {}
+
+  /** Takes over receiving on the socket; undefined when the addon or the socket's handle is not there. */
+  static open(socket: Socket, onDatagram: DatagramHandler): BatchedUdpReader | undefined {
+    const native = nativeUdpBinding();
+    const handle = native && process.env.CALLGATE_MEDIA_BATCHED_UDP !== "0" ? udpHandle(socket) : undefined;
+    if (!native || !handle) return undefined;
+    const { buffer, slots, slotBytes } = native;
+    let self: BatchedUdpReader | undefined;
+    const reader = native.open(handle.fd, (count) => {
+      for (let slot = 0; slot < count && self && !self.closed; slot++) {
+        const length = slots[slot * 3] as number;
+        if (length < 0) continue;
+        const start = slot * slotBytes;
+        try {
+          onDatagram(buffer.subarray(start, start + length), slotBytes, slot);
+        } catch (error) {
+          // As dgram's "message" handlers in werift do: one bad datagram does not stop the batch.
+          process.emitWarning(error instanceof Error ? error : String(error), "CallgateMediaWarning");
+        }
+      }
+    });
+    handle.recvStop();
+    self = new BatchedUdpReader(native, socket, handle, reader);
+    return self;
+  }
+
+  /** Who sent the datagram in this slot of the batch being handled. */
+  from(slot: number): [string, number] {
+    return [this.native.address(slot), this.native.slots[slot * 3 + 1] as number];
+  }
+
+  /**
+   * Sends a datagram to this address at once (sendto). False when it was not sent: the socket's
+   * queue was full (lost, as on a congested link), the network refused it, or the reader is closed.
+   */
+  send(packet: Buffer, address: readonly [string, number]): boolean {
+    if (this.closed) return false;
+    if (this.peer !== address) {
+      this.native.setPeer(this.reader, address[0], address[1]);
+      this.peer = address;
+    }
+    return this.native.send(this.reader, packet, packet.length) === 0;
+  }
+
+  /** Gives receiving back to the socket (if it is still open) and closes the reader's descriptor. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.close(this.reader);
+    if (udpHandle(this.socket) === this.handle) this.handle.recvStart();
+  }
+}
