@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GATEWAY_NODE_FLAGS } from "@callgate/cli";
 import { type GatewayPorts, writeJanusConfigs } from "./janus-configs.js";
 import { freePort, waitForHttp } from "./ports.js";
 
@@ -136,7 +137,12 @@ export async function startCallgate(extraGeneral = "", extraNat = ""): Promise<R
   return withFreshPorts((p) => {
     writeJanusConfigs(dir, p, extraGeneral, extraNat);
     // CALLGATE_NODE_ARGS: flags for the gateway's Node (the benchmark's --profile passes --cpu-prof).
-    const nodeArgs = process.env.CALLGATE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    // The flags `callgate gateway` would start itself again with, given here so that the process
+    // measured is the gateway (not a parent waiting for it).
+    const nodeArgs = [
+      ...GATEWAY_NODE_FLAGS,
+      ...(process.env.CALLGATE_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+    ];
     return run("callgate", process.execPath, [...nodeArgs, CALLGATE_BIN, "gateway", "-F", dir], dir, p);
   });
 }
@@ -164,6 +170,7 @@ export function startCallgateAt(
     "callgate",
     process.execPath,
     [
+      ...GATEWAY_NODE_FLAGS,
       CALLGATE_BIN,
       "gateway",
       "-F",

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { main } from "../dist/main.js";
+import { needsGatewayFlags, relaunchWithGatewayFlags } from "../dist/node-flags.js";
 
-main(process.argv).then(
+const run = needsGatewayFlags(process.argv, process.execArgv, process.env)
+  ? relaunchWithGatewayFlags()
+  : main(process.argv);
+
+run.then(
   (code) => {
     if (typeof code === "number") process.exitCode = code;
   },

@@ -105,11 +105,20 @@ export async function launchChatServer(
   };
 }
 
-/** Waits for SIGINT or SIGTERM, runs `stop`, and resolves with exit code 0. */
+/**
+ * Waits for SIGINT or SIGTERM, runs `stop` once, and resolves with exit code 0. Signals that come
+ * while it stops are ignored: Ctrl-C reaches the `callgate` parent (see node-flags.ts) and this
+ * process alike, and a service manager may signal every process of the service.
+ */
 export function untilSignalled(stop: (signal: string) => Promise<void>): Promise<number> {
   return new Promise<number>((done) => {
-    const on = (signal: string) => void stop(signal).then(() => done(0));
-    process.once("SIGINT", () => on("SIGINT"));
-    process.once("SIGTERM", () => on("SIGTERM"));
+    let stopping = false;
+    const on = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      void stop(signal).then(() => done(0));
+    };
+    process.on("SIGINT", () => on("SIGINT"));
+    process.on("SIGTERM", () => on("SIGTERM"));
   });
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { settingKeys } from "@callgate/gateway";
+import { GATEWAY_NODE_FLAGS } from "./node-flags.js";
 
 const BIN = new URL("../bin/callgate.js", import.meta.url).pathname;
 
@@ -246,6 +247,18 @@ describe("callgate gateway (the command)", () => {
     for (const secret of ["token-value-123", "api-secret-value", "wrong-admin-secret", "wrong-api"]) {
       assert.ok(!out.includes(secret), `${secret} appeared in the log`);
     }
+  });
+
+  it("runs the gateway in a Node started with the gateway's heap flags; SIGTERM to callgate stops both", async () => {
+    const gw = await startGateway(["-F", mkdtempSync(join(tmpdir(), "cg-cli-"))]);
+    const children = readFileSync(`/proc/${gw.child.pid}/task/${gw.child.pid}/children`, "utf8").trim();
+    assert.match(children, /^\d+$/, "one child: the gateway");
+    const gatewayPid = Number(children);
+    const commandLine = readFileSync(`/proc/${gatewayPid}/cmdline`, "utf8").split("\0");
+    for (const flag of GATEWAY_NODE_FLAGS) assert.ok(commandLine.includes(flag), commandLine.join(" "));
+    assert.equal(await gw.stop(), 0);
+    assert.match(gw.output(), /shutting down/);
+    assert.throws(() => process.kill(gatewayPid, 0), "the gateway process is gone");
   });
 
   it("reloads TLS certificates on SIGHUP without dropping connections", async () => {

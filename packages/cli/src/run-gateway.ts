@@ -25,7 +25,11 @@ export async function runGateway(
   if (typeof launched === "number") return launched;
   const { gateway, log } = launched;
   return new Promise<number>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      // A second signal while closing (Ctrl-C reaches the `callgate` parent and this process alike) changes nothing.
+      if (stopping) return;
+      stopping = true;
       log.info({ signal }, "shutting down");
       process.off("SIGHUP", reload);
       gateway.close().then(() => resolve(0));
@@ -37,8 +41,8 @@ export async function runGateway(
           log.error({ err }, "could not reload TLS certificates; keeping the old ones"),
         );
     };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGHUP", reload);
   });
 }
