@@ -103,7 +103,7 @@ export class GatewayCore {
   attach(session: Session, plugin: Plugin, opaqueId: string | undefined, token: string | undefined): Handle {
     const handle = new Handle(randomId(this.handles), session.id, plugin, opaqueId, token);
     handle.pluginSession = plugin.attach(this.pluginHandle(session, handle));
-    session.handles.set(handle.id, handle);
+    session.addHandle(handle);
     this.handles.set(handle.id, handle);
     return handle;
   }
@@ -297,7 +297,7 @@ export class GatewayCore {
   private destroyHandle(session: Session, handle: Handle): void {
     if (handle.detaching) return;
     handle.detaching = true;
-    session.handles.delete(handle.id);
+    session.removeHandle(handle.id);
     this.handles.delete(handle.id);
     handle.peer?.close("Detach");
     try {

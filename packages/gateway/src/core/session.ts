@@ -3,9 +3,11 @@ import type { Handle } from "./handle.js";
 import type { TransportConnection } from "./transport-connection.js";
 
 /** A Janus session: owns handles, and delivers events to the transport connection that owns it. */
+/** What an idle session's `handles` is: most sessions hold a handle or two, and a gateway may hold thousands of idle ones. */
+const NO_HANDLES: ReadonlyMap<number, Handle> = new Map();
+
 export class Session {
-  readonly handles = new Map<number, Handle>();
-  readonly created = Date.now();
+  private handleMap: Map<number, Handle> | undefined;
   lastActivity = Date.now();
   /** Per-session override of session_timeout set through the admin API (undefined = global). */
   timeoutOverride: number | undefined;
@@ -17,6 +19,20 @@ export class Session {
     readonly id: number,
     public sink: TransportConnection,
   ) {}
+
+  /** This session's handles by id. */
+  get handles(): ReadonlyMap<number, Handle> {
+    return this.handleMap ?? NO_HANDLES;
+  }
+
+  addHandle(handle: Handle): void {
+    this.handleMap ??= new Map();
+    this.handleMap.set(handle.id, handle);
+  }
+
+  removeHandle(handleId: number): void {
+    this.handleMap?.delete(handleId);
+  }
 
   touch(now = Date.now()): void {
     this.lastActivity = now;
