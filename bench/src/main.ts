@@ -109,6 +109,19 @@ async function callLevels(names: string[], targets: RunningTarget[]): Promise<Ca
   return results.map((perLevel) => perLevel.map(medianOfRounds));
 }
 
+/**
+ * Resident memory per idle session, each target in turn, three rounds in full mode, the median:
+ * one round's RSS growth moves by a few hundred bytes a session with what the collector (or
+ * malloc) happened to keep, for Janus as for Callgate.
+ */
+async function idleSessionMemory(targets: RunningTarget[]): Promise<number[]> {
+  const rounds = full ? 3 : 1;
+  const bytes: number[][] = targets.map(() => []);
+  for (let round = 0; round < rounds; round++)
+    for (const [i, t] of targets.entries()) bytes[i]!.push(await memoryPerIdleSession(t, IDLE_SESSIONS));
+  return bytes.map(median);
+}
+
 /** The capacity search, then the target's results; the target is stopped at the end. */
 async function finish(
   name: string,
@@ -153,7 +166,7 @@ if (process.argv.includes("--profile")) {
   process.env.CALLGATE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${tmpdir()}/callgate-profile`;
   const target = await startCallgate("", NAT);
   const rates = (await requestRates([target]))[0]!;
-  const idle = await memoryPerIdleSession(target, IDLE_SESSIONS);
+  const idle = (await idleSessionMemory([target]))[0]!;
   const calls = (await callLevels(["Callgate"], [target]))[0]!;
   const profiled = await finish("Callgate", target, rates, idle, calls);
   console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
@@ -166,8 +179,7 @@ let janus: TargetResults;
 try {
   const rates = await requestRates(targets);
   // One target works at a time from here; the other idles (a few thousandths of a core).
-  const idle: number[] = [];
-  for (const t of targets) idle.push(await memoryPerIdleSession(t, IDLE_SESSIONS));
+  const idle = await idleSessionMemory(targets);
   const calls = await callLevels(["Callgate", "Janus"], targets);
   callgate = await finish("Callgate", targets[0]!, rates[0]!, idle[0]!, calls[0]!);
   janus = await finish("Janus", targets[1]!, rates[1]!, idle[1]!, calls[1]!);
