@@ -53,12 +53,21 @@ describe("batched UDP reader (native addon)", () => {
     const reader = BatchedUdpReader.open(socket, () => {});
     assert.ok(reader);
     const received = once(peer, "message");
-    assert.equal(reader.send(Buffer.from("hello"), ["127.0.0.1", peer.address().port]), true);
+    assert.equal(reader.send(Buffer.from("hello"), "127.0.0.1", peer.address().port), true);
     const [message, from] = (await received) as [Buffer, { port: number }];
     assert.equal(message.toString(), "hello");
     assert.equal(from.port, socket.address().port);
+    // A new address (the nominated pair changed) is taken at once, and the old one again after.
+    const other = await bound();
+    sockets.push(other);
+    const toOther = once(other, "message");
+    reader.send(Buffer.from("to other"), "127.0.0.1", other.address().port);
+    assert.equal(((await toOther) as [Buffer])[0].toString(), "to other");
+    const back = once(peer, "message");
+    reader.send(Buffer.from("back"), "127.0.0.1", peer.address().port);
+    assert.equal(((await back) as [Buffer])[0].toString(), "back");
     reader.close();
-    assert.equal(reader.send(Buffer.from("late"), ["127.0.0.1", peer.address().port]), false, "closed");
+    assert.equal(reader.send(Buffer.from("late"), "127.0.0.1", peer.address().port), false, "closed");
   });
 
   it("gives receiving back to dgram when closed, and the socket's close is not held up", async () => {

@@ -67,7 +67,8 @@ export type DatagramHandler = (datagram: Buffer, capacity: number, slot: number)
  */
 export class BatchedUdpReader {
   private closed = false;
-  private peer: readonly [string, number] | undefined;
+  private peerHost = "";
+  private peerPort = -1;
 
   private constructor(
     private readonly native: NativeUdpBinding,
@@ -110,11 +111,13 @@ export class BatchedUdpReader {
    * Sends a datagram to this address at once (sendto). False when it was not sent: the socket's
    * queue was full (lost, as on a congested link), the network refused it, or the reader is closed.
    */
-  send(packet: Buffer, address: readonly [string, number]): boolean {
+  send(packet: Buffer, host: string, port: number): boolean {
     if (this.closed) return false;
-    if (this.peer !== address) {
-      this.native.setPeer(this.reader, address[0], address[1]);
-      this.peer = address;
+    // The address is parsed when it changes, not per packet.
+    if (host !== this.peerHost || port !== this.peerPort) {
+      this.native.setPeer(this.reader, host, port);
+      this.peerHost = host;
+      this.peerPort = port;
     }
     return this.native.send(this.reader, packet, packet.length) === 0;
   }

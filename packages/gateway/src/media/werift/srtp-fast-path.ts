@@ -248,11 +248,11 @@ export class SrtpFastPath {
     }
     const reader = this.readers.get(socket);
     if (reader) {
-      reader.send(wire, pair.remoteAddr);
+      reader.send(wire, pair.remoteCandidate.host, pair.remoteCandidate.port);
       return true;
     }
     try {
-      socket.send(wire, pair.remoteAddr[1], pair.remoteAddr[0]);
+      socket.send(wire, pair.remoteCandidate.port, pair.remoteCandidate.host);
     } catch {
       // the socket closed under us (the peer is closing): the packet is lost, as on the wire
     }

@@ -24,7 +24,8 @@ interface ProtocolInternals {
 
 interface CandidatePairInternals {
   readonly protocol: ProtocolInternals;
-  readonly remoteAddr: Address;
+  /** Where the pair sends (werift's `remoteAddr` getter makes a new array each time: not per packet). */
+  readonly remoteCandidate: { readonly host: string; readonly port: number };
   packetsSent: number;
   bytesSent: number;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Event } from "werift";
+import { Event, getBit, RtcpHeader } from "werift";
 
 // Our patch to werift (patches/werift+0.24.4.patch): an Event's methods live on its prototype.
 // A PeerConnection has about 70 events, and ten closures each were ~80 KB of heap per call.
@@ -50,5 +50,35 @@ describe("werift events, as patched", () => {
     subscribe((s) => seen.push(s));
     execute("detached");
     assert.deepEqual(seen, ["detached"]);
+  });
+});
+
+describe("werift's getBit, as patched", () => {
+  it("reads bit fields of a byte, most significant bit first, as the string version did", () => {
+    const asDigits = (byte: number, start: number, length: number) =>
+      Number.parseInt(
+        byte
+          .toString(2)
+          .padStart(8, "0")
+          .slice(start, start + length),
+        2,
+      );
+    for (let byte = 0; byte < 256; byte++)
+      for (let start = 0; start < 8; start++)
+        for (let length = 1; start + length <= 8; length++)
+          assert.equal(
+            getBit(byte, start, length),
+            asDigits(byte, start, length),
+            `${byte} ${start} ${length}`,
+          );
+  });
+
+  it("gives RTCP headers their version, padding and count", () => {
+    const header = RtcpHeader.deSerialize(Buffer.from([0b10100011, 201, 0, 7]));
+    assert.equal(header.version, 2);
+    assert.equal(header.padding, true);
+    assert.equal(header.count, 3);
+    assert.equal(header.type, 201);
+    assert.equal(header.length, 7);
   });
 });
