@@ -325,6 +325,9 @@ export class GatewayCore {
         setImmediate(() => session.notify(event));
       },
       closePeerConnection: () => this.hangupMedia(handle, "Close PC"),
+      prepareAnswer: () => {
+        if (handle.pendingOffer !== undefined) handle.peer?.prepareAnswer(handle.pendingOffer);
+      },
       answerOffer: () => this.answerOffer(handle),
       makeOffer: (kinds) => this.makeOffer(session, handle, kinds),
       offeredKinds: () => mediaKindsOf(handle.pendingOffer ?? ""),

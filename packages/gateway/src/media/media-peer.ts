@@ -32,6 +32,12 @@ export interface MediaPeerEvents {
 }
 
 export interface MediaPeer {
+  /**
+   * Starts taking in a remote offer that will be answered later (VideoCall's caller, answered when
+   * the callee accepts), so that the answer then costs only its own making. Starts no ICE and no
+   * DTLS; a bad offer fails the answer.
+   */
+  prepareAnswer(offerSdp: string): void;
   /** Takes the remote offer and returns the local answer, with the local candidates in it (half-trickle). */
   answer(offerSdp: string): Promise<string>;
   /** Makes a local offer for these kinds (send and receive), candidates included. */

@@ -23,6 +23,12 @@ export interface PluginHandle {
   pushEvent(transaction: string | undefined, data: JsonObject, jsep?: Jsep): void;
   /** Tears the handle's PeerConnection down (Janus's close_pc); a no-op when there is none. */
   closePeerConnection(): void;
+  /**
+   * Starts taking in the offer this handle's last message carried, to be answered later with
+   * answerOffer (VideoCall's caller, once the callee accepts): the answer then costs only its own
+   * making. No ICE or DTLS starts before the answer.
+   */
+  prepareAnswer(): void;
   /** The gateway's answer to the offer this handle's last message carried (ICE/DTLS included). */
   answerOffer(): Promise<Jsep>;
   /** A fresh offer from the gateway to this handle's user for these kinds (VideoCall's callee leg). */

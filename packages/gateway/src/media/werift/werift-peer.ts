@@ -127,17 +127,38 @@ export class WeriftPeer implements MediaPeer {
     return this.done;
   }
 
+  /** An offer being applied ahead of its answer (see prepareAnswer). */
+  private prepared: { sdp: string; applied: Promise<void> } | undefined;
+
+  prepareAnswer(offerSdp: string): void {
+    if (this.done) return;
+    // werift starts ICE (and so DTLS) only once an answer is set: taking the offer in now is safe.
+    const applied = this.applyOffer(offerSdp);
+    applied.catch(() => {}); // answer() reports it
+    this.prepared = { sdp: offerSdp, applied };
+  }
+
   async answer(offerSdp: string): Promise<string> {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (prepared?.sdp === offerSdp) await prepared.applied;
+    else {
+      await prepared?.applied.catch(() => {}); // a newer offer came: one remote description at a time
+      await this.applyOffer(offerSdp);
+    }
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription(answer);
+    this.resumeIceAfterRestart();
+    return this.localSdp();
+  }
+
+  private async applyOffer(offerSdp: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
     for (const t of this.pc.getTransceivers()) {
       this.watch(t);
       // Everything the browser sends comes back to it (EchoTest) or goes to its peer (VideoCall).
       if (t.direction === "recvonly") t.setDirection("sendrecv");
     }
-    const answer = await this.pc.createAnswer();
-    await this.pc.setLocalDescription(answer);
-    this.resumeIceAfterRestart();
-    return this.localSdp();
   }
 
   private offered = false;

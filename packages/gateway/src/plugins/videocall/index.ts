@@ -152,12 +152,15 @@ export class VideoCallPlugin implements Plugin {
     // The callee gets an offer of the gateway's own for its leg, with the media the caller offered.
     const kinds = session.handle.offeredKinds();
     callee.handle.makeOffer(kinds).then(
-      (offer) =>
+      (offer) => {
         callee.handle.pushEvent(
           undefined,
           { videocall: "event", result: { event: "incomingcall", username: session.username! } },
           offer,
-        ),
+        );
+        // While the callee rings, the caller's offer is taken in: on accept only the answer is left to make.
+        session.handle.prepareAnswer();
+      },
       (err: Error) => {
         this.hangupPeer(session, `Error preparing the call: ${err.message}`);
         session.handle.closePeerConnection();

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { RTCPeerConnection } from "werift";
+import { HostCandidates } from "../host-candidates.js";
+import type { MediaPeer } from "../media-peer.js";
+import { WeriftEngine } from "./werift-engine.js";
+
+const hosts = new HostCandidates(
+  { enforce: ["127.0.0.1"], ignore: [], nat11Mapping: [], keepPrivateHost: false },
+  {
+    lo: [{ address: "127.0.0.1", netmask: "255.0.0.0", family: "IPv4", mac: "", internal: true, cidr: null }],
+  },
+);
+const engine = new WeriftEngine({ hosts, portRange: undefined, iceServers: [] });
+
+function peer(): MediaPeer {
+  const ignore = () => {};
+  return engine.createPeer({
+    events: {
+      connected: ignore,
+      media: ignore,
+      rtp: ignore,
+      keyframeRequest: ignore,
+      slowlink: ignore,
+      localCandidate: ignore,
+      closed: ignore,
+    },
+    noMediaTimer: 1,
+    fullTrickle: false,
+    slowlinkThreshold: 0,
+    minNackQueue: 200,
+  });
+}
+
+async function browserOffer(
+  kinds: Array<"audio" | "video">,
+): Promise<{ pc: RTCPeerConnection; sdp: string }> {
+  const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ["127.0.0.1"] });
+  for (const kind of kinds) pc.addTransceiver(kind, { direction: "sendrecv" });
+  await pc.setLocalDescription(await pc.createOffer());
+  return { pc, sdp: pc.localDescription!.sdp };
+}
+
+describe("werift peer: answering an offer taken in ahead (VideoCall's caller while the callee rings)", () => {
+  const closers: Array<() => void> = [];
+  after(() => {
+    for (const close of closers) close();
+  });
+
+  it("answers a prepared offer as it answers one given at once, and sends nothing before the answer", async () => {
+    const offer = await browserOffer(["audio", "video"]);
+    const prepared = peer();
+    closers.push(
+      () => prepared.close("test over"),
+      () => void offer.pc.close(),
+    );
+    let checks = 0;
+    offer.pc.iceConnectionStateChange.subscribe(() => checks++);
+    prepared.prepareAnswer(offer.sdp);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(checks, 0, "no ICE before the answer");
+    const answer = await prepared.answer(offer.sdp);
+    assert.match(answer, /^a=fingerprint:sha-256 /m);
+    assert.match(answer, /^m=audio .*\r?\n[\s\S]*^m=video /m);
+    assert.match(answer, /^a=sendrecv/m);
+  });
+
+  it("fails the answer, not the prepare, when the prepared offer is bad", async () => {
+    const bad = peer();
+    closers.push(() => bad.close("test over"));
+    const sdp = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+    assert.doesNotThrow(() => bad.prepareAnswer(sdp));
+    await assert.rejects(bad.answer(sdp));
+  });
+
+  it("answers a newer offer than the one prepared (the caller renegotiated meanwhile)", async () => {
+    const first = await browserOffer(["audio", "video"]);
+    const second = await browserOffer(["audio"]);
+    const p = peer();
+    closers.push(
+      () => p.close("test over"),
+      () => void first.pc.close(),
+      () => void second.pc.close(),
+    );
+    p.prepareAnswer(first.sdp);
+    const answer = await p.answer(second.sdp);
+    assert.match(answer, /^m=audio /m);
+    assert.doesNotMatch(answer, /^m=video /m, "the answer is to the audio-only offer that came second");
+  });
+});
