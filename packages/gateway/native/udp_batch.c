@@ -69,6 +69,13 @@ static reader_t *get_reader(napi_env env, napi_value value) {
   return box->reader;
 }
 
+/* The arguments of a call on a reader (the first argument): the reader, or NULL if it is not one or closed. */
+static reader_t *reader_call(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  return argc == count ? get_reader(env, argv[0]) : NULL;
+}
+
 static void on_closed(uv_handle_t *handle) {
   reader_t *r = (reader_t *)handle->data;
   close(r->fd);
@@ -194,10 +201,8 @@ static napi_value open_reader(napi_env env, napi_callback_info info) {
 
 /* setPeer(reader, ip, port): where send() goes (the nominated pair's remote address). */
 static napi_value set_peer(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  reader_t *r = argc == 3 ? get_reader(env, argv[0]) : NULL;
+  reader_t *r = reader_call(env, info, 3, argv);
   char ip[64];
   size_t ip_len = 0;
   uint32_t port;
@@ -224,10 +229,8 @@ static napi_value set_peer(napi_env env, napi_callback_info info) {
 
 /* send(reader, buffer, length): 0 when sent, else the errno (EAGAIN: the socket's queue is full). */
 static napi_value send_datagram(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  reader_t *r = argc == 3 ? get_reader(env, argv[0]) : NULL;
+  reader_t *r = reader_call(env, info, 3, argv);
   uint8_t *data;
   size_t len;
   uint32_t length;
@@ -260,10 +263,8 @@ static napi_value slot_address(napi_env env, napi_callback_info info) {
 
 /* close(reader): stops reading and closes the duplicate descriptor (werift's stays open). */
 static napi_value close_js(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  reader_t *r = argc == 1 ? get_reader(env, argv[0]) : NULL;
+  reader_t *r = reader_call(env, info, 1, argv);
   if (r) close_reader(r);
   return NULL;
 }
