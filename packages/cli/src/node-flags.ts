@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
  * generation grow to 16 MiB semi-spaces under a relay's packet rate, and keeps them resident:
  * about 20 MiB more at ten calls, though what a relayed packet allocates dies at once. With 4 MiB
  * the gateway's resident memory per call fell from 1,364 to 388 KiB at 10 calls and from 810 to
- * 655 KiB at 40 (docs/performance.md). Node reads heap sizes only when it starts, hence a restart.
+ * 655 KiB at 40 (docs/media.md, "Memory"). Node reads heap sizes only when it starts, hence a restart.
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=4"];
 

@@ -2,10 +2,10 @@ import type { JsonObject } from "@callgate/protocol";
 import type { Handle } from "./handle.js";
 import type { TransportConnection } from "./transport-connection.js";
 
-/** A Janus session: owns handles, and delivers events to the transport connection that owns it. */
 /** What an idle session's `handles` is: most sessions hold a handle or two, and a gateway may hold thousands of idle ones. */
 const NO_HANDLES: ReadonlyMap<number, Handle> = new Map();
 
+/** A Janus session: owns handles, and delivers events to the transport connection that owns it. */
 export class Session {
   private handleMap: Map<number, Handle> | undefined;
   lastActivity = Date.now();

@@ -105,9 +105,9 @@ export class SrtpFastPath {
   ) {
     this.connection = dtlsInternals(dtls).connection;
     for (const transport of udpTransports(this.connection)) {
-      // werift's handler by then, not the one werift had at the start (the socket outlives this).
       const reader = BatchedUdpReader.open(transport.socket, (data, capacity, slot) => {
-        // What goes werift's way is copied: the batch's memory is reused, werift may keep it.
+        // What goes werift's way is copied (the batch's memory is reused; werift may keep it), to
+        // the handler werift has on the transport when it comes.
         if (this.closed || !isRtp(data) || !this.receive(data, capacity)) {
           const from = reader?.from(slot) ?? ["", 0];
           transport.rinfo = { address: from[0], port: from[1] }; // as werift's own receive does
