@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { main } from "../dist/main.js";
-import { needsGatewayFlags, relaunchWithGatewayFlags } from "../dist/node-flags.js";
+import { needsGatewayFlags, relaunchWithGatewayFlags, stopWithParent } from "../dist/node-flags.js";
 
+stopWithParent();
 const run = needsGatewayFlags(process.argv, process.execArgv, process.env)
   ? relaunchWithGatewayFlags()
   : main(process.argv);

@@ -261,6 +261,31 @@ describe("callgate gateway (the command)", () => {
     assert.throws(() => process.kill(gatewayPid, 0), "the gateway process is gone");
   });
 
+  it("stops the gateway when callgate itself is killed outright, freeing its ports", async () => {
+    const gw = await startGateway(["-F", mkdtempSync(join(tmpdir(), "cg-cli-"))]);
+    const gatewayPid = Number(
+      readFileSync(`/proc/${gw.child.pid}/task/${gw.child.pid}/children`, "utf8").trim(),
+    );
+    gw.child.kill("SIGKILL");
+    await gw.stop();
+    const start = Date.now();
+    for (;;) {
+      try {
+        process.kill(gatewayPid, 0);
+      } catch {
+        break; // gone
+      }
+      if (Date.now() - start > 10000) assert.fail("the gateway outlived callgate by 10 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const http = createServer();
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(gw.ports.http, "127.0.0.1", resolve);
+    });
+    http.close();
+  });
+
   it("reloads TLS certificates on SIGHUP without dropping connections", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cg-cli-"));
     const certA = join(dir, "a.crt");

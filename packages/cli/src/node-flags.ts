@@ -10,6 +10,25 @@ import { spawn } from "node:child_process";
 export const GATEWAY_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=4"];
 
 const GATEWAY_COMMANDS = new Set(["gateway", "start"]);
+/** Set in the child: the `callgate` process it runs for (see stopWithParent). */
+const PARENT_PID = "CALLGATE_PARENT_PID";
+/** How often the child looks for its parent. */
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * In the child of relaunchWithGatewayFlags: stops the gateway (as SIGTERM does) once the parent
+ * is gone, so that a `callgate` killed outright (SIGKILL) leaves no gateway holding its ports.
+ */
+export function stopWithParent(env: NodeJS.ProcessEnv = process.env): void {
+  const parent = Number(env[PARENT_PID]);
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, "SIGTERM");
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
 
 /**
  * Whether this process runs the gateway without GATEWAY_NODE_FLAGS (and so should start again
@@ -34,7 +53,7 @@ export function relaunchWithGatewayFlags(): Promise<number> {
   const child = spawn(
     process.execPath,
     [...GATEWAY_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
-    { stdio: "inherit" },
+    { stdio: "inherit", env: { ...process.env, [PARENT_PID]: String(process.pid) } },
   );
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
