@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { nativeAddon } from "../native-addon.js";
 import { deriveSrtpSessionKeys } from "./srtp-key-derivation.js";
 import { SRTP_AEAD_AES_128_GCM, srtpTagLength } from "./srtp-profile.js";
 import type { SrtpPacketCipher, SrtpSessionKeys } from "./srtp-session.js";
@@ -26,20 +26,9 @@ interface NativeSrtpBinding {
   open(session: object, packet: Buffer, offset: number, end: number, roc: number): boolean;
 }
 
-const ADDON_PATH = "../../../native/build/Release/callgate_srtp.node";
-
-let binding: NativeSrtpBinding | null | undefined;
-
 /** The addon, or null when it was not built (no compiler) or does not load: then node:crypto it is. */
 export function nativeSrtpBinding(): NativeSrtpBinding | null {
-  if (binding === undefined) {
-    try {
-      binding = createRequire(import.meta.url)(ADDON_PATH) as NativeSrtpBinding;
-    } catch {
-      binding = null;
-    }
-  }
-  return binding;
+  return nativeAddon<NativeSrtpBinding>("callgate_srtp");
 }
 
 /** SRTP packet cryptography in the native addon: cipher contexts keyed once, a new IV per packet. */

@@ -1,5 +1,5 @@
 import type { Socket } from "node:dgram";
-import { createRequire } from "node:module";
+import { nativeAddon } from "../native-addon.js";
 
 /** The addon in packages/gateway/native (udp_batch.c), built by `npm run build` when it can be. */
 interface NativeUdpBinding {
@@ -23,21 +23,8 @@ interface UdpHandle {
   recvStop(): number;
 }
 
-const ADDON_PATH = "../../../native/build/Release/callgate_udp.node";
-
-let binding: NativeUdpBinding | null | undefined;
-
 /** The addon, or null when it was not built or cannot load (not Linux, no compiler): then dgram reads. */
-function nativeUdpBinding(): NativeUdpBinding | null {
-  if (binding === undefined) {
-    try {
-      binding = createRequire(import.meta.url)(ADDON_PATH) as NativeUdpBinding;
-    } catch {
-      binding = null;
-    }
-  }
-  return binding;
-}
+const nativeUdpBinding = () => nativeAddon<NativeUdpBinding>("callgate_udp");
 
 /** CALLGATE_MEDIA_BATCHED_UDP=0 leaves receiving to dgram: for measuring, and a way back. */
 export function batchedUdpEnabled(): boolean {
@@ -79,8 +66,8 @@ export class BatchedUdpReader {
 
   /** Takes over receiving on the socket; undefined when the addon or the socket's handle is not there. */
   static open(socket: Socket, onDatagram: DatagramHandler): BatchedUdpReader | undefined {
-    const native = nativeUdpBinding();
-    const handle = native && process.env.CALLGATE_MEDIA_BATCHED_UDP !== "0" ? udpHandle(socket) : undefined;
+    const native = batchedUdpEnabled() ? nativeUdpBinding() : null;
+    const handle = native ? udpHandle(socket) : undefined;
     if (!native || !handle) return undefined;
     const { buffer, slots, slotBytes } = native;
     let self: BatchedUdpReader | undefined;
