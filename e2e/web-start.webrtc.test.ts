@@ -10,12 +10,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "./support/browser.js";
-import {
-  type AllInOnePorts,
-  freeAllInOnePorts,
-  type RunningChatServer,
-  startAllInOne,
-} from "./support/chat-server.js";
+import { type RunningAllInOne, startAllInOne } from "./support/chat-server.js";
 import {
   type AppUser,
   consoleErrors,
@@ -46,15 +41,13 @@ async function fitsWidth(page: Page): Promise<boolean> {
 }
 
 describe("callgate start: everything on one machine", () => {
-  let app: RunningChatServer;
+  let app: RunningAllInOne;
   let browser: Browser;
-  let ports: AllInOnePorts;
   const dataDir = mkdtempSync(join(tmpdir(), "cg-start-"));
   const people: Record<string, AppUser> = {};
 
   before(async () => {
-    ports = await freeAllInOnePorts();
-    app = await startAllInOne(dataDir, ports);
+    app = await startAllInOne(dataDir);
     browser = await launchChromium();
   });
   after(async () => {
@@ -75,7 +68,7 @@ describe("callgate start: everything on one machine", () => {
     );
     assert.equal(
       await admin.page.getByLabel("Gateway Admin URL").inputValue(),
-      `https://127.0.0.1:${ports.adminSecure}/admin`,
+      `https://127.0.0.1:${app.ports.adminSecure}/admin`,
     );
     await admin.page.getByRole("button", { name: "Test connection" }).click();
     await admin.page.getByText(/ready for calls/).waitFor();
@@ -128,7 +121,7 @@ describe("callgate start: everything on one machine", () => {
 
   it("keeps accounts, settings and messages across a restart", async () => {
     await app.stop();
-    app = await startAllInOne(dataDir, ports);
+    app = await startAllInOne(dataDir, app.ports);
     const alice = people.alice!;
     await alice.page.goto(app.url);
     // The session cookie survived too: alice is still logged in.

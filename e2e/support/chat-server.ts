@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForHttp } from "./ports.js";
@@ -11,12 +11,14 @@ export interface RunningChatServer {
   stop(): Promise<void>;
 }
 
-/** `callgate server` (chat server and web app) on a free port, SQLite in a fresh folder or PostgreSQL. */
-export async function startChatServer(
+/**
+ * `callgate server` (chat server and web app) on a free port, SQLite in a fresh folder or
+ * PostgreSQL; on another free port if another test took this one meanwhile.
+ */
+export function startChatServer(
   options: { databaseUrl?: string; extraArgs?: string[]; dataDir?: string } = {},
 ): Promise<RunningChatServer> {
-  const port = await freePort();
-  return spawnCallgate("server", port, options);
+  return withFreshPorts(async () => spawnCallgate("server", await freePort(), options));
 }
 
 export interface AllInOnePorts {
@@ -28,7 +30,11 @@ export interface AllInOnePorts {
   adminSecure: number;
 }
 
-export async function freeAllInOnePorts(): Promise<AllInOnePorts> {
+export interface RunningAllInOne extends RunningChatServer {
+  ports: AllInOnePorts;
+}
+
+async function freeAllInOnePorts(): Promise<AllInOnePorts> {
   return {
     web: await freePort(),
     http: await freePort(),
@@ -39,25 +45,45 @@ export async function freeAllInOnePorts(): Promise<AllInOnePorts> {
   };
 }
 
-/** `callgate start` (gateway, chat server and web app in one process) with its own ports, on loopback. */
-export function startAllInOne(dataDir: string, ports: AllInOnePorts): Promise<RunningChatServer> {
-  return spawnCallgate("start", ports.web, {
-    dataDir,
-    extraArgs: [
-      "--http-port",
-      `${ports.http}`,
-      "--ws-port",
-      `${ports.ws}`,
-      "--wss-port",
-      `${ports.wss}`,
-      "--admin-port",
-      `${ports.admin}`,
-      "--admin-secure-port",
-      `${ports.adminSecure}`,
-      "--ice-enforce-list",
-      "127.0.0.1",
-    ],
+/**
+ * `callgate start` (gateway, chat server and web app in one process) on loopback: on the ports
+ * given (a restart), or else on free ones, chosen again if another test took one meanwhile.
+ */
+export function startAllInOne(dataDir: string, ports?: AllInOnePorts): Promise<RunningAllInOne> {
+  const start = async (p: AllInOnePorts): Promise<RunningAllInOne> => ({
+    ...(await spawnCallgate("start", p.web, {
+      dataDir,
+      extraArgs: [
+        "--http-port",
+        `${p.http}`,
+        "--ws-port",
+        `${p.ws}`,
+        "--wss-port",
+        `${p.wss}`,
+        "--admin-port",
+        `${p.admin}`,
+        "--admin-secure-port",
+        `${p.adminSecure}`,
+        "--ice-enforce-list",
+        "127.0.0.1",
+      ],
+    })),
+    ports: p,
   });
+  return ports ? start(ports) : withFreshPorts(async () => start(await freeAllInOnePorts()));
+}
+
+/** The process said a port of its was in use: another test took it between freePort() and the bind. */
+class PortInUseError extends Error {}
+
+async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!(err instanceof PortInUseError) || attempt === 3) throw err;
+    }
+  }
 }
 
 async function spawnCallgate(
@@ -78,7 +104,10 @@ async function spawnCallgate(
     await waitForHttp(`http://127.0.0.1:${port}/api/v4/config/client`, 20000, proc.isAlive);
   } catch (err) {
     await stop();
-    throw new Error(`callgate ${command} did not start (log: ${logFile}): ${(err as Error).message}`);
+    // The log's end says why (it is gone with the runner's temporary folders once CI ends).
+    const tail = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-12).join("\n");
+    const message = `callgate ${command} did not start (log: ${logFile}): ${(err as Error).message}\n${tail}`;
+    throw /already in use/.test(tail) ? new PortInUseError(message) : new Error(message);
   }
   return { url, dataDir, logFile, stop };
 }
