@@ -16,28 +16,48 @@ function fakeIceConnection(deliver: (data: Buffer) => void) {
 /** DTLS handshake records of type client_hello in what was sent. */
 const clientHellos = (sent: Buffer[]) => sent.filter((b) => b[0] === 22 && b[13] === 1).length;
 
+/** The records of one datagram: content type, and handshake type for plaintext handshakes. */
+function records(datagram: Buffer): string[] {
+  const out: string[] = [];
+  for (let at = 0; at + 13 <= datagram.length; at += 13 + datagram.readUInt16BE(at + 11)) {
+    const type = datagram[at]!;
+    const epoch = datagram.readUInt16BE(at + 3);
+    out.push(type === 22 && epoch === 0 ? `handshake ${datagram[at + 13]}` : `type ${type}`);
+  }
+  return out;
+}
+
+async function handshake() {
+  const certificate = await RTCDtlsTransport.SetupCertificate();
+  const fromClient: Buffer[] = [];
+  const fromServer: Buffer[] = [];
+  const clientConnection = fakeIceConnection((data) => {
+    fromClient.push(data);
+    serverConnection.onData.execute(data);
+  });
+  const serverConnection = fakeIceConnection((data) => {
+    fromServer.push(data);
+    clientConnection.onData.execute(data);
+  });
+  const transport = (connection: unknown, role: "client" | "server") => {
+    const t = new RTCDtlsTransport({} as never, { connection } as never, certificate);
+    t.role = role;
+    t.setRemoteParams(
+      new RTCDtlsParameters(certificate.getFingerprints(), role === "client" ? "server" : "client"),
+    );
+    return t;
+  };
+  const client = transport(clientConnection, "client");
+  const server = transport(serverConnection, "server");
+  return { client, server, fromClient, fromServer };
+}
+
 // Our patch to werift (patches/werift+0.24.4.patch): the DTLS client no longer sleeps 100 ms
 // before its ClientHello, so the far side may get it before its own ICE says "connected" and its
 // DTLS starts. Browsers keep such an early record; werift now does too.
 describe("werift DTLS, as patched", () => {
   it("keeps a ClientHello that arrived before its DTLS transport started, and answers it", async () => {
-    const certificate = await RTCDtlsTransport.SetupCertificate();
-    const fromClient: Buffer[] = [];
-    const clientConnection = fakeIceConnection((data) => {
-      fromClient.push(data);
-      serverConnection.onData.execute(data);
-    });
-    const serverConnection = fakeIceConnection((data) => clientConnection.onData.execute(data));
-    const transport = (connection: unknown, role: "client" | "server") => {
-      const t = new RTCDtlsTransport({} as never, { connection } as never, certificate);
-      t.role = role;
-      t.setRemoteParams(
-        new RTCDtlsParameters(certificate.getFingerprints(), role === "client" ? "server" : "client"),
-      );
-      return t;
-    };
-    const client = transport(clientConnection, "client");
-    const server = transport(serverConnection, "server");
+    const { client, server, fromClient } = await handshake();
     try {
       const clientDone = client.start();
       // The ClientHello goes out while the server has not started: werift alone dropped it here.
@@ -48,6 +68,41 @@ describe("werift DTLS, as patched", () => {
       assert.equal(server.state, "connected");
       // One ClientHello, and one again with the server's cookie: none sent twice.
       assert.equal(clientHellos(fromClient), 2, "no retransmission was needed");
+    } finally {
+      await client.stop().catch(() => {});
+      await server.stop().catch(() => {});
+    }
+  });
+
+  // Each message of a flight was a datagram of its own: five sends (and five wake-ups of the
+  // receiving process) where OpenSSL, and so Janus and browsers, send one.
+  it("sends each flight's records together, in datagrams of at most 1,200 bytes", async () => {
+    const { client, server, fromClient, fromServer } = await handshake();
+    try {
+      await Promise.all([server.start(), client.start()]);
+      const HELLO_VERIFY = 3;
+      const [helloVerify, serverFlight, serverFinished] = fromServer.map(records);
+      assert.deepEqual(helloVerify, [`handshake ${HELLO_VERIFY}`]);
+      // ServerHello, Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone.
+      assert.deepEqual(serverFlight, [
+        "handshake 2",
+        "handshake 11",
+        "handshake 12",
+        "handshake 13",
+        "handshake 14",
+      ]);
+      // ChangeCipherSpec and the encrypted Finished.
+      assert.deepEqual(serverFinished, ["type 20", "type 22"]);
+      // Certificate, ClientKeyExchange, CertificateVerify, ChangeCipherSpec, Finished.
+      assert.deepEqual(fromClient.map(records).at(-1), [
+        "handshake 11",
+        "handshake 16",
+        "handshake 15",
+        "type 20",
+        "type 22",
+      ]);
+      assert.equal(fromServer.length, 3, "three server flights, a datagram each");
+      for (const datagram of [...fromClient, ...fromServer]) assert.ok(datagram.length <= 1200);
     } finally {
       await client.stop().catch(() => {});
       await server.stop().catch(() => {});
