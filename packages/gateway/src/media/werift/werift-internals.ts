@@ -1,5 +1,5 @@
 import type { Socket } from "node:dgram";
-import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender } from "werift";
+import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender } from "werift";
 
 /**
  * The parts of werift 0.24's private state the SRTP fast path reaches into, in one place, so that
@@ -96,4 +96,12 @@ export function directSocket(pair: CandidatePairInternals | undefined): Socket |
 
 export function udpTransports(connection: ConnectionInternals): UdpTransportInternals[] {
   return connection.protocols.flatMap((p) => (p.type === "stun" && p.transport ? [p.transport] : []));
+}
+
+/**
+ * Gathers the local candidates of a PeerConnection that has its remote offer, as its
+ * setLocalDescription would (that call then finds them gathered). No connectivity check starts.
+ */
+export function gatherCandidates(pc: RTCPeerConnection): Promise<void> {
+  return (pc as unknown as { gatherCandidates(): Promise<void> }).gatherCandidates();
 }

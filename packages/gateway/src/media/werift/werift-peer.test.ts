@@ -13,7 +13,7 @@ const hosts = new HostCandidates(
 );
 const engine = new WeriftEngine({ hosts, portRange: undefined, iceServers: [] });
 
-function peer(): MediaPeer {
+function peer(options: { fullTrickle?: boolean; onCandidate?: () => void } = {}): MediaPeer {
   const ignore = () => {};
   return engine.createPeer({
     events: {
@@ -22,11 +22,11 @@ function peer(): MediaPeer {
       rtp: ignore,
       keyframeRequest: ignore,
       slowlink: ignore,
-      localCandidate: ignore,
+      localCandidate: options.onCandidate ?? ignore,
       closed: ignore,
     },
     noMediaTimer: 1,
-    fullTrickle: false,
+    fullTrickle: options.fullTrickle ?? false,
     slowlinkThreshold: 0,
     minNackQueue: 200,
   });
@@ -63,6 +63,25 @@ describe("werift peer: answering an offer taken in ahead (VideoCall's caller whi
     assert.match(answer, /^a=fingerprint:sha-256 /m);
     assert.match(answer, /^m=audio .*\r?\n[\s\S]*^m=video /m);
     assert.match(answer, /^a=sendrecv/m);
+    // Half-trickle: the candidates, gathered while it was prepared, go in the answer.
+    assert.match(answer, /^a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 \d+ typ host/m);
+  });
+
+  it("with full trickle, trickles no candidate before the answer", async () => {
+    const offer = await browserOffer(["audio", "video"]);
+    let trickled = 0;
+    const prepared = peer({ fullTrickle: true, onCandidate: () => trickled++ });
+    closers.push(
+      () => prepared.close("test over"),
+      () => void offer.pc.close(),
+    );
+    prepared.prepareAnswer(offer.sdp);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(trickled, 0, "nothing trickled while the answer waits");
+    const answer = await prepared.answer(offer.sdp);
+    assert.doesNotMatch(answer, /^a=candidate:/m);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(trickled > 0, "candidates trickled once answered");
   });
 
   it("fails the answer, not the prepare, when the prepared offer is bad", async () => {

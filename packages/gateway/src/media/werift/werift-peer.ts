@@ -3,6 +3,7 @@ import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
   type RTCRtpTransceiver,
+  type RTCSessionDescriptionInit,
   type RtcpPacket,
   RtcpPayloadSpecificFeedback,
   type RtpPacket,
@@ -18,6 +19,7 @@ import type {
 import { SlowlinkCounter } from "../slowlink-counter.js";
 import { rembPacket } from "./remb.js";
 import { fastPathEnabled, SrtpFastPath } from "./srtp-fast-path.js";
+import { gatherCandidates } from "./werift-internals.js";
 
 export interface WeriftSettings {
   /** Which local addresses become host candidates, and how the SDP shows them (1:1 NAT). */
@@ -127,26 +129,32 @@ export class WeriftPeer implements MediaPeer {
     return this.done;
   }
 
-  /** An offer being applied ahead of its answer (see prepareAnswer). */
-  private prepared: { sdp: string; applied: Promise<void> } | undefined;
+  /** An offer being answered ahead of the answer's use (see prepareAnswer). */
+  private prepared: { sdp: string; answer: Promise<RTCSessionDescriptionInit> } | undefined;
 
   prepareAnswer(offerSdp: string): void {
     if (this.done) return;
-    // werift starts ICE (and so DTLS) only once an answer is set: taking the offer in now is safe.
-    const applied = this.applyOffer(offerSdp);
-    applied.catch(() => {}); // answer() reports it
-    this.prepared = { sdp: offerSdp, applied };
+    // werift starts ICE (and so DTLS) only once an answer is set: taking the offer in, gathering
+    // candidates (half-trickle: they go in the answer) and building the answer now is safe, and
+    // leaves setting it for the moment it is needed. With full trickle, candidates gathered now
+    // would be trickled before the answer: those wait for setLocalDescription.
+    const answer = this.applyOffer(offerSdp)
+      .then(() => (this.options.fullTrickle ? undefined : gatherCandidates(this.pc)))
+      .then(() => this.pc.createAnswer());
+    answer.catch(() => {}); // answer() reports it
+    this.prepared = { sdp: offerSdp, answer };
   }
 
   async answer(offerSdp: string): Promise<string> {
     const prepared = this.prepared;
     this.prepared = undefined;
-    if (prepared?.sdp === offerSdp) await prepared.applied;
+    let answer: RTCSessionDescriptionInit;
+    if (prepared?.sdp === offerSdp) answer = await prepared.answer;
     else {
-      await prepared?.applied.catch(() => {}); // a newer offer came: one remote description at a time
+      await prepared?.answer.catch(() => {}); // a newer offer came: one remote description at a time
       await this.applyOffer(offerSdp);
+      answer = await this.pc.createAnswer();
     }
-    const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
     this.resumeIceAfterRestart();
     return this.localSdp();
