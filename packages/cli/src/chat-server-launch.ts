@@ -58,6 +58,9 @@ export function parseServerFlags(opts: ChatServerFlags): ParsedServerFlags | num
   }
 }
 
+/** How long a stop waits for open requests and sockets before it closes them. */
+const STOP_GRACE_MS = 1000;
+
 export type RunningChatServer = { app: ReturnType<typeof buildServer>; stop(): Promise<void> };
 
 /**
@@ -99,7 +102,15 @@ export async function launchChatServer(
   return {
     app,
     async stop() {
-      await app.close();
+      // In-flight requests get a moment; then what is left is cut. A browser's spare connection
+      // (opened ahead, no request on it) is not idle to Node, and held a stop for seconds (the
+      // chat WebSockets are closed by the hub, on close).
+      const force = setTimeout(() => app.server.closeAllConnections(), STOP_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       await db.destroy();
     },
   };
