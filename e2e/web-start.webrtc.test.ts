@@ -101,6 +101,12 @@ describe("callgate start: everything on one machine", () => {
     await Promise.all([remoteVideoPlays(alice), remoteVideoPlays(bob)]);
     await mediaFlows(alice);
     await mediaFlows(bob);
+    // The browsers' RTCP (reports, PLIs) went through the gateway's own SRTCP, all of it accepted.
+    const metrics = await (await fetch(`http://127.0.0.1:${app.ports.admin}/metrics`)).text();
+    const counted = (line: RegExp) => Number(line.exec(metrics)?.[1] ?? Number.NaN);
+    assert.ok(counted(/^callgate_gateway_rtcp_packets_total\{direction="in"\} (\d+)/m) > 0, metrics);
+    assert.ok(counted(/^callgate_gateway_rtcp_packets_total\{direction="out"\} (\d+)/m) > 0, metrics);
+    assert.equal(counted(/^callgate_gateway_srtp_rejected_total (\d+)/m), 0, metrics);
     await bob.page.getByRole("button", { name: "Mute" }).click();
     await alice.page.getByText("bob is muted").waitFor();
     await alice.page.waitForTimeout(1500); // a few frames and a quality sample, for the picture

@@ -63,6 +63,8 @@ export class LoadPeer {
     engineIn: 0,
     engineOut: 0,
     srtpRejected: 0,
+    rtcpIn: 0,
+    rtcpOut: 0,
   };
   private started = 0;
   private readonly out: OutStream[] = [

@@ -102,6 +102,13 @@ static int hmac_tag(EVP_MAC_CTX *mac, const uint8_t *data, size_t len, uint32_t 
          EVP_MAC_update(mac, roc_be, 4) && EVP_MAC_final(mac, tag, &out_len, SHA1_LEN);
 }
 
+/* HMAC-SHA1 over data alone (SRTCP: the E flag and index are inside what is authenticated). */
+static int hmac_plain(EVP_MAC_CTX *mac, const uint8_t *data, size_t len, uint8_t *tag) {
+  size_t out_len = 0;
+  return EVP_MAC_init(mac, NULL, 0, NULL) && EVP_MAC_update(mac, data, len) &&
+         EVP_MAC_final(mac, tag, &out_len, SHA1_LEN);
+}
+
 static session_t *get_session(napi_env env, napi_value value) {
   void *data = NULL;
   if (napi_get_value_external(env, value, &data) != napi_ok) return NULL;
@@ -217,13 +224,115 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
   return ok ? result : nothing;
 }
 
+/* SRTCP (RFC 3711 §3.4; RFC 7714 §9 for GCM), on a session made with the SRTCP keys. The first
+   8 bytes (header and sender SSRC) stay clear; E flag + 31-bit index follow the encrypted part
+   (AES-CM: then the 10-byte tag over all before it; GCM: after the 16-byte tag, and in the AAD).
+   The IV is the SRTP one with the SRTCP index in place of ROC || SEQ. */
+#define SRTCP_CLEAR 8
+#define SRTCP_INDEX 4
+
+/* sealRtcp(session, packet, index, out): `out` is packet length + 4 + tag. */
+static napi_value seal_rtcp(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  session_t *s = argc == 4 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in, *out;
+  size_t len, out_len;
+  uint32_t index;
+  if (!s || !get_buffer(env, argv[1], &in, &len) || !get_u32(env, argv[2], &index) ||
+      !get_buffer(env, argv[3], &out, &out_len) || len < SRTCP_CLEAR || index > 0x7fffffff ||
+      out_len != len + SRTCP_INDEX + (s->gcm ? GCM_TAG : HMAC_TAG) || out == in)
+    return throw_error(env, "sealRtcp(session, packet, index, out)");
+  uint32_t ssrc = ((uint32_t)in[4] << 24) | (in[5] << 16) | (in[6] << 8) | in[7];
+  uint8_t e_index[SRTCP_INDEX] = {0x80 | (index >> 24), index >> 16, index >> 8, index};
+  memcpy(out, in, SRTCP_CLEAR);
+  uint8_t iv[16];
+  write_iv(&s->local, s->gcm, ssrc, index >> 16, index & 0xffff, iv);
+  EVP_CIPHER_CTX *c = s->local.cipher;
+  int n = 0, ok = EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
+  if (s->gcm) {
+    ok = ok && EVP_EncryptUpdate(c, NULL, &n, out, SRTCP_CLEAR) &&
+         EVP_EncryptUpdate(c, NULL, &n, e_index, SRTCP_INDEX);
+  }
+  ok = ok && EVP_EncryptUpdate(c, out + SRTCP_CLEAR, &n, in + SRTCP_CLEAR, (int)(len - SRTCP_CLEAR));
+  ok = ok && EVP_EncryptFinal_ex(c, out + SRTCP_CLEAR + n, &n);
+  if (s->gcm) {
+    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, GCM_TAG, out + len);
+    memcpy(out + len + GCM_TAG, e_index, SRTCP_INDEX);
+  } else {
+    uint8_t tag[SHA1_LEN];
+    memcpy(out + len, e_index, SRTCP_INDEX);
+    ok = ok && hmac_plain(s->local.mac, out, len + SRTCP_INDEX, tag);
+    memcpy(out + len + SRTCP_INDEX, tag, HMAC_TAG);
+  }
+  if (!ok) return throw_error(env, "SRTCP protect failed");
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
+}
+
+/* openRtcp(session, packet): authenticates and decrypts in place; the plain compound packet's
+   length (its first bytes), or -1 when forged, corrupt or not encrypted. The caller reads the
+   index for its replay check first. */
+static napi_value open_rtcp(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  session_t *s = argc == 2 ? get_session(env, argv[0]) : NULL;
+  uint8_t *in;
+  size_t len;
+  if (!s || !get_buffer(env, argv[1], &in, &len))
+    return throw_error(env, "openRtcp(session, packet)");
+  size_t tag_len = s->gcm ? GCM_TAG : HMAC_TAG;
+  int32_t plain = -1;
+  napi_value result;
+  if (len < SRTCP_CLEAR + SRTCP_INDEX + tag_len) {
+    napi_create_int32(env, plain, &result);
+    return result;
+  }
+  size_t end = len - SRTCP_INDEX - tag_len; /* where the encrypted part ends */
+  const uint8_t *e_index = s->gcm ? in + len - SRTCP_INDEX : in + end;
+  uint32_t index = ((uint32_t)(e_index[0] & 0x7f) << 24) | (e_index[1] << 16) | (e_index[2] << 8) | e_index[3];
+  uint32_t ssrc = ((uint32_t)in[4] << 24) | (in[5] << 16) | (in[6] << 8) | in[7];
+  int ok = (e_index[0] & 0x80) != 0; /* unencrypted SRTCP is not what WebRTC sends */
+  if (ok && !s->gcm) {
+    uint8_t tag[SHA1_LEN];
+    ok = hmac_plain(s->remote.mac, in, end + SRTCP_INDEX, tag) &&
+         CRYPTO_memcmp(tag, in + end + SRTCP_INDEX, HMAC_TAG) == 0;
+  }
+  if (ok) {
+    uint8_t iv[16];
+    write_iv(&s->remote, s->gcm, ssrc, index >> 16, index & 0xffff, iv);
+    EVP_CIPHER_CTX *c = s->remote.cipher;
+    int n = 0;
+    ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
+    if (s->gcm) {
+      ok = ok && EVP_DecryptUpdate(c, NULL, &n, in, SRTCP_CLEAR) &&
+           EVP_DecryptUpdate(c, NULL, &n, e_index, SRTCP_INDEX);
+    }
+    ok = ok && EVP_DecryptUpdate(c, in + SRTCP_CLEAR, &n, in + SRTCP_CLEAR, (int)(end - SRTCP_CLEAR));
+    if (s->gcm) {
+      uint8_t tag[GCM_TAG];
+      memcpy(tag, in + end, GCM_TAG);
+      ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag);
+    }
+    ok = ok && EVP_DecryptFinal_ex(c, in + SRTCP_CLEAR + n, &n) > 0;
+  }
+  if (ok) plain = (int32_t)end;
+  napi_create_int32(env, plain, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"createSession", NULL, create_session, NULL, NULL, NULL, napi_default, NULL},
       {"seal", NULL, seal, NULL, NULL, NULL, napi_default, NULL},
       {"open", NULL, open_packet, NULL, NULL, NULL, napi_default, NULL},
+      {"sealRtcp", NULL, seal_rtcp, NULL, NULL, NULL, napi_default, NULL},
+      {"openRtcp", NULL, open_rtcp, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 5, props);
   return exports;
 }
 

@@ -186,6 +186,13 @@ describe("the gateway's ICE candidates and RTCP", () => {
       };
       await eventually(() => !!reports().sr && !!reports().rr, 4000, "a sender report and a receiver report");
       assert.ok(reports().sr!.senderInfo.octetCount > 0);
+      // The reports went through the relay's own SRTCP both ways, not werift's.
+      const counted = await call.gw.gateway.metrics.registry.getSingleMetricAsString(
+        "callgate_gateway_rtcp_packets_total",
+      );
+      const rtcpPackets = (direction: string) =>
+        Number(new RegExp(`direction="${direction}"} (\\d+)`).exec(counted)?.[1]);
+      assert.ok(rtcpPackets("out") >= 1 && rtcpPackets("in") >= 1, counted);
       await sending;
     } finally {
       await call.close();

@@ -83,8 +83,11 @@ export interface RelayCounters {
   /** RTP the WebRTC engine's own path carried: a stream's first packet, TURN relays, the fallback. */
   engineIn: number;
   engineOut: number;
-  /** Inbound SRTP that failed authentication or was a replay. */
+  /** Inbound SRTP or SRTCP that failed authentication or was a replay. */
   srtpRejected: number;
+  /** RTCP packets (compound) encrypted and decrypted by the fast path's SRTCP. */
+  rtcpIn: number;
+  rtcpOut: number;
 }
 
 export interface MediaEngine {

@@ -55,8 +55,20 @@ export class GatewayMetrics implements CoreObserver {
       },
     });
     new Counter({
+      name: "callgate_gateway_rtcp_packets_total",
+      help: "RTCP packets (compound) the relay's SRTCP encrypted (out) and decrypted (in)",
+      labelNames: ["direction"],
+      registers: [this.registry],
+      collect() {
+        const c = sources.relay();
+        this.reset();
+        this.inc({ direction: "in" }, c.rtcpIn);
+        this.inc({ direction: "out" }, c.rtcpOut);
+      },
+    });
+    new Counter({
       name: "callgate_gateway_srtp_rejected_total",
-      help: "Inbound SRTP packets refused: failed authentication, or replays",
+      help: "Inbound SRTP and SRTCP packets refused: failed authentication, or replays",
       registers: [this.registry],
       collect() {
         this.reset();

@@ -20,5 +20,7 @@ export function srtpImplementation(): SrtpImplementation {
 
 export function createSrtpSession(keys: SrtpSessionKeys): SrtpSession {
   const native = srtpImplementation() === "native" ? nativeSrtpBinding() : null;
-  return new IndexedSrtpSession(native ? new NativeSrtpCipher(native, keys) : new NodeCryptoSrtpCipher(keys));
+  return native
+    ? new IndexedSrtpSession(new NativeSrtpCipher(native, keys), new NativeSrtpCipher(native, keys, "rtcp"))
+    : new IndexedSrtpSession(new NodeCryptoSrtpCipher(keys), new NodeCryptoSrtpCipher(keys, "rtcp"));
 }

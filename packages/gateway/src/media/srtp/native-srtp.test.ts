@@ -13,5 +13,9 @@ it("the native SRTP addon is built", { skip: !process.env.CALLGATE_NATIVE_REQUIR
 });
 
 if (native) {
-  srtpInteropSuite("native SRTP", (keys) => new IndexedSrtpSession(new NativeSrtpCipher(native, keys)));
+  srtpInteropSuite(
+    "native SRTP",
+    (keys) =>
+      new IndexedSrtpSession(new NativeSrtpCipher(native, keys), new NativeSrtpCipher(native, keys, "rtcp")),
+  );
 }

@@ -1,5 +1,5 @@
 import { nativeAddon } from "../native-addon.js";
-import { deriveSrtpSessionKeys } from "./srtp-key-derivation.js";
+import { deriveSrtpSessionKeys, type SrtpStream } from "./srtp-key-derivation.js";
 import { SRTP_AEAD_AES_128_GCM, srtpTagLength } from "./srtp-profile.js";
 import type { SrtpPacketCipher, SrtpSessionKeys } from "./srtp-session.js";
 
@@ -24,6 +24,8 @@ interface NativeSrtpBinding {
     out: Buffer,
   ): void;
   open(session: object, packet: Buffer, offset: number, end: number, roc: number): boolean;
+  sealRtcp(session: object, packet: Buffer, index: number, out: Buffer): void;
+  openRtcp(session: object, packet: Buffer): number;
 }
 
 /** The addon, or null when it was not built (no compiler) or does not load: then node:crypto it is. */
@@ -31,7 +33,10 @@ export function nativeSrtpBinding(): NativeSrtpBinding | null {
   return nativeAddon<NativeSrtpBinding>("callgate_srtp");
 }
 
-/** SRTP packet cryptography in the native addon: cipher contexts keyed once, a new IV per packet. */
+/**
+ * SRTP (or, made with stream "rtcp", SRTCP) packet cryptography in the native addon: cipher
+ * contexts keyed once, a new IV per packet.
+ */
 export class NativeSrtpCipher implements SrtpPacketCipher {
   readonly tagLength: number;
   private readonly session: object;
@@ -39,10 +44,11 @@ export class NativeSrtpCipher implements SrtpPacketCipher {
   constructor(
     private readonly native: NativeSrtpBinding,
     keys: SrtpSessionKeys,
+    stream: SrtpStream = "rtp",
   ) {
     this.tagLength = srtpTagLength(keys.local.profile);
-    const local = deriveSrtpSessionKeys(keys.local);
-    const remote = deriveSrtpSessionKeys(keys.remote);
+    const local = deriveSrtpSessionKeys(keys.local, stream);
+    const remote = deriveSrtpSessionKeys(keys.remote, stream);
     this.session = native.createSession(
       keys.local.profile === SRTP_AEAD_AES_128_GCM,
       local.encryptionKey,
@@ -61,5 +67,14 @@ export class NativeSrtpCipher implements SrtpPacketCipher {
 
   open(packet: Buffer, offset: number, end: number, roc: number): boolean {
     return this.native.open(this.session, packet, offset, end, roc >>> 0);
+  }
+
+  sealRtcp(packet: Buffer, index: number, out: Buffer): Buffer {
+    this.native.sealRtcp(this.session, packet, index, out);
+    return out;
+  }
+
+  openRtcp(packet: Buffer): number {
+    return this.native.openRtcp(this.session, packet);
   }
 }

@@ -1,15 +1,23 @@
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto";
 import { rewriteRtpSource, rtpSequenceNumber, rtpSsrc } from "../rtp/rtp-header.js";
-import { type SrtpSessionKeys as DerivedKeys, deriveSrtpSessionKeys } from "./srtp-key-derivation.js";
+import {
+  type SrtpSessionKeys as DerivedKeys,
+  deriveSrtpSessionKeys,
+  type SrtpStream,
+} from "./srtp-key-derivation.js";
 import { SRTP_AEAD_AES_128_GCM, srtpTagLength } from "./srtp-profile.js";
 import type { SrtpPacketCipher, SrtpSessionKeys } from "./srtp-session.js";
 
 const HMAC_TAG_LENGTH = 10;
 const GCM_TAG_LENGTH = 16;
 
+/** SRTCP's clear header (RTCP header and sender SSRC), and its E flag + index. */
+const SRTCP_CLEAR = 8;
+const SRTCP_INDEX_BYTES = 4;
+
 /**
- * SRTP packet cryptography with node:crypto only: the fallback when the native addon is not
- * built. node:crypto cannot give a cipher object a new IV, so every packet makes new ones, which
+ * SRTP (or, made with stream "rtcp", SRTCP) packet cryptography with node:crypto only: the
+ * fallback when the native addon is not built. node:crypto cannot give a cipher object a new IV, so every packet makes new ones, which
  * is most of its cost (about 8 us a packet a direction on this machine).
  */
 export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
@@ -20,11 +28,11 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
   private readonly iv: Buffer;
   private readonly rocBytes = Buffer.alloc(4);
 
-  constructor(keys: SrtpSessionKeys) {
+  constructor(keys: SrtpSessionKeys, stream: SrtpStream = "rtp") {
     this.gcm = keys.local.profile === SRTP_AEAD_AES_128_GCM;
     this.tagLength = srtpTagLength(keys.local.profile);
-    this.local = deriveSrtpSessionKeys(keys.local);
-    this.remote = deriveSrtpSessionKeys(keys.remote);
+    this.local = deriveSrtpSessionKeys(keys.local, stream);
+    this.remote = deriveSrtpSessionKeys(keys.remote, stream);
     this.iv = Buffer.alloc(this.gcm ? 12 : 16);
   }
 
@@ -73,6 +81,68 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
       return false;
     }
     return true;
+  }
+
+  sealRtcp(packet: Buffer, index: number, out: Buffer): Buffer {
+    const length = packet.length;
+    const eIndex = Buffer.alloc(SRTCP_INDEX_BYTES);
+    eIndex.writeUInt32BE((0x80000000 | index) >>> 0);
+    packet.copy(out, 0, 0, SRTCP_CLEAR);
+    // The SRTCP index takes the place of ROC || SEQ in the IV.
+    const iv = this.writeIv(this.local.salt, packet.readUInt32BE(4), index >>> 16, index & 0xffff);
+    const body = packet.subarray(SRTCP_CLEAR);
+    if (this.gcm) {
+      const cipher = createCipheriv("aes-128-gcm", this.local.encryptionKey, iv, {
+        authTagLength: GCM_TAG_LENGTH,
+      });
+      cipher.setAAD(Buffer.concat([out.subarray(0, SRTCP_CLEAR), eIndex]));
+      cipher.update(body).copy(out, SRTCP_CLEAR);
+      cipher.final();
+      cipher.getAuthTag().copy(out, length);
+      eIndex.copy(out, length + GCM_TAG_LENGTH);
+    } else {
+      createCipheriv("aes-128-ctr", this.local.encryptionKey, iv).update(body).copy(out, SRTCP_CLEAR);
+      eIndex.copy(out, length);
+      const tag = createHmac("sha1", this.local.authKey)
+        .update(out.subarray(0, length + SRTCP_INDEX_BYTES))
+        .digest();
+      tag.copy(out, length + SRTCP_INDEX_BYTES, 0, HMAC_TAG_LENGTH);
+    }
+    return out;
+  }
+
+  openRtcp(packet: Buffer): number {
+    const end = packet.length - SRTCP_INDEX_BYTES - this.tagLength;
+    if (end < SRTCP_CLEAR) return -1;
+    const eIndex = this.gcm
+      ? packet.subarray(packet.length - SRTCP_INDEX_BYTES)
+      : packet.subarray(end, end + 4);
+    if ((eIndex[0]! & 0x80) === 0) return -1; // unencrypted SRTCP is not what WebRTC sends
+    const index = eIndex.readUInt32BE(0) & 0x7fffffff;
+    const iv = this.writeIv(this.remote.salt, packet.readUInt32BE(4), index >>> 16, index & 0xffff);
+    try {
+      if (this.gcm) {
+        const decipher = createDecipheriv("aes-128-gcm", this.remote.encryptionKey, iv, {
+          authTagLength: GCM_TAG_LENGTH,
+        });
+        decipher.setAAD(Buffer.concat([packet.subarray(0, SRTCP_CLEAR), eIndex]));
+        decipher.setAuthTag(packet.subarray(end, end + GCM_TAG_LENGTH));
+        decipher.update(packet.subarray(SRTCP_CLEAR, end)).copy(packet, SRTCP_CLEAR);
+        decipher.final(); // throws when the tag does not match
+      } else {
+        const expected = createHmac("sha1", this.remote.authKey)
+          .update(packet.subarray(0, end + SRTCP_INDEX_BYTES))
+          .digest();
+        const tag = packet.subarray(end + SRTCP_INDEX_BYTES);
+        if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), tag)) return -1;
+        createDecipheriv("aes-128-ctr", this.remote.encryptionKey, iv)
+          .update(packet.subarray(SRTCP_CLEAR, end))
+          .copy(packet, SRTCP_CLEAR);
+      }
+    } catch {
+      return -1;
+    }
+    return end;
   }
 
   /** RFC 3711 §4.1.1 (AES-CM) or RFC 7714 §8.1 (GCM): salt XOR (SSRC, ROC, SEQ), in place. */

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
-import { RtpHeader, RtpPacket, SrtpSession as WeriftSrtpSession } from "werift";
+import {
+  RtpHeader,
+  RtpPacket,
+  SrtcpSession as WeriftSrtcpSession,
+  SrtpSession as WeriftSrtpSession,
+} from "werift";
 import {
   SRTP_AEAD_AES_128_GCM,
   SRTP_AES128_CM_HMAC_SHA1_80,
@@ -30,7 +35,7 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
           masterSalt: randomBytes(srtpMasterSaltLength(profile)),
         };
         const session = create({ local: ours, remote: theirs });
-        const peer = new WeriftSrtpSession({
+        const config = {
           profile,
           keys: {
             localMasterKey: theirs.masterKey,
@@ -38,8 +43,19 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
             remoteMasterKey: ours.masterKey,
             remoteMasterSalt: ours.masterSalt,
           },
-        });
-        return { session, peer };
+        };
+        return { session, peer: new WeriftSrtpSession(config), peerRtcp: new WeriftSrtcpSession(config) };
+      };
+      /** A compound RTCP packet: a sender report (with this many bytes of report body) and an SDES. */
+      const rtcp = (ssrc = 0x55667788, body = 20) => {
+        const sr = Buffer.alloc(8 + body);
+        sr.writeUInt8(0x80, 0);
+        sr.writeUInt8(200, 1);
+        sr.writeUInt16BE((sr.length >> 2) - 1, 2);
+        sr.writeUInt32BE(ssrc, 4);
+        randomBytes(body).copy(sr, 8);
+        const sdes = Buffer.from([0x81, 202, 0, 2, 0x55, 0x66, 0x77, 0x88, 1, 2, 0x61, 0x62]);
+        return Buffer.concat([sr, sdes]);
       };
       const plain = (sequenceNumber: number, size = 1100, extra: Partial<RtpHeader> = {}) =>
         new RtpPacket(
@@ -129,6 +145,33 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
           assert.ok(back, `seq ${seq}`);
           assert.deepEqual(back.subarray(12), packet.payload);
         }
+      });
+
+      it("protects RTCP as SRTCP the other side unprotects, a new index each time", () => {
+        const { session, peerRtcp } = pair();
+        for (let i = 0; i < 3; i++) {
+          const packet = rtcp();
+          const wire = session.protectRtcp(packet);
+          assert.deepEqual(wire.subarray(0, 8), packet.subarray(0, 8), "header and SSRC stay clear");
+          assert.notDeepEqual(wire.subarray(8, packet.length), packet.subarray(8), "the rest is not");
+          assert.deepEqual(peerRtcp.decrypt(wire), packet);
+        }
+      });
+
+      it("unprotects the other side's SRTCP in place, and refuses forged, truncated and replayed packets", () => {
+        const { session, peerRtcp } = pair();
+        const packet = rtcp(0x01020304, 44);
+        const wire = peerRtcp.encrypt(packet);
+        const forged = Buffer.from(wire);
+        forged[12]! ^= 1;
+        assert.equal(session.unprotectRtcp(forged), null);
+        assert.equal(session.unprotectRtcp(wire.subarray(0, 20)), null);
+        const back = session.unprotectRtcp(wire);
+        assert.ok(back);
+        assert.deepEqual(back, packet);
+        assert.equal(back.buffer, wire.buffer, "decrypted where it arrived");
+        assert.equal(session.unprotectRtcp(peerRtcp.encrypt(packet)) !== null, true, "the next index");
+        assert.equal(session.unprotectRtcp(Buffer.from(wire)), null, "replay");
       });
 
       it("protects across the sequence number wrap as the other side expects", () => {

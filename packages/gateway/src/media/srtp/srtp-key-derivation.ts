@@ -1,7 +1,7 @@
 import { createCipheriv } from "node:crypto";
 import { SRTP_AEAD_AES_128_GCM, type SrtpMasterKeys } from "./srtp-profile.js";
 
-/** The SRTP (not SRTCP) session keys of one direction. */
+/** The session keys of one direction, for SRTP or for SRTCP. */
 export interface SrtpSessionKeys {
   encryptionKey: Buffer;
   /** 14 bytes for AES-CM, 12 for GCM. */
@@ -10,16 +10,17 @@ export interface SrtpSessionKeys {
   authKey: Buffer;
 }
 
-const LABEL_ENCRYPTION = 0;
-const LABEL_AUTH = 1;
-const LABEL_SALT = 2;
+/** RFC 3711 §4.3.1: SRTP's labels 0-2, SRTCP's 3-5 (encryption, authentication, salt). */
+const LABELS = { rtp: [0, 1, 2], rtcp: [3, 4, 5] } as const;
+
+export type SrtpStream = keyof typeof LABELS;
 
 /**
  * RFC 3711 §4.3 with a key derivation rate of 0: AES-CM keystream under the master key, from
  * IV = (master salt XOR label << 48) || 0x0000. GCM's 12-byte master salt is padded to 14 with
  * zeros first (RFC 7714 §11 uses the same KDF).
  */
-export function deriveSrtpSessionKeys(keys: SrtpMasterKeys): SrtpSessionKeys {
+export function deriveSrtpSessionKeys(keys: SrtpMasterKeys, stream: SrtpStream = "rtp"): SrtpSessionKeys {
   const salt = Buffer.alloc(14);
   keys.masterSalt.copy(salt, 0, 0, Math.min(14, keys.masterSalt.length));
   const derive = (label: number, length: number): Buffer => {
@@ -30,9 +31,10 @@ export function deriveSrtpSessionKeys(keys: SrtpMasterKeys): SrtpSessionKeys {
     return Buffer.concat([cipher.update(Buffer.alloc(length)), cipher.final()]);
   };
   const gcm = keys.profile === SRTP_AEAD_AES_128_GCM;
+  const [encryption, auth, saltLabel] = LABELS[stream];
   return {
-    encryptionKey: derive(LABEL_ENCRYPTION, 16),
-    salt: derive(LABEL_SALT, gcm ? 12 : 14),
-    authKey: gcm ? Buffer.alloc(0) : derive(LABEL_AUTH, 20),
+    encryptionKey: derive(encryption, 16),
+    salt: derive(saltLabel, gcm ? 12 : 14),
+    authKey: gcm ? Buffer.alloc(0) : derive(auth, 20),
   };
 }

@@ -3,8 +3,9 @@ import { PacketIndexTracker } from "./packet-index.js";
 import type { SrtpMasterKeys } from "./srtp-profile.js";
 
 /**
- * SRTP for the relay's hot path: one per PeerConnection, holding the keys of both directions and
- * the per-SSRC packet indexes. RTCP stays with the WebRTC engine (a few packets a second).
+ * SRTP and SRTCP for the relay's hot path: one per PeerConnection, holding the keys of both
+ * directions and the per-SSRC packet indexes. RTCP itself (what reports say) is the WebRTC
+ * engine's; its encryption is done here, as node:crypto made a cipher object for each packet.
  */
 export interface SrtpSession {
   /**
@@ -28,6 +29,10 @@ export interface SrtpSession {
   unprotect(packet: Buffer): Buffer | null;
   /** Bytes protection appends to a packet. */
   readonly tagLength: number;
+  /** Encrypts a plain compound RTCP packet into a new buffer: SRTCP with the next index. */
+  protectRtcp(packet: Buffer): Buffer;
+  /** Authenticates and decrypts SRTCP in place: a view of the plain compound packet, or null. */
+  unprotectRtcp(packet: Buffer): Buffer | null;
 }
 
 export interface SrtpSessionKeys {
@@ -58,14 +63,31 @@ export interface SrtpPacketCipher {
   ): Buffer;
   /** Decrypts the payload in place (`payloadEnd` is where the tag starts); false when the tag does not match. */
   open(packet: Buffer, payloadOffset: number, payloadEnd: number, roc: number): boolean;
+  /** SRTCP (a cipher made with the SRTCP keys): header, encrypted rest, E flag + index, tag, into `out`. */
+  sealRtcp(packet: Buffer, index: number, out: Buffer): Buffer;
+  /** Checks and decrypts SRTCP in place: the plain packet's length, or -1. */
+  openRtcp(packet: Buffer): number;
 }
 
-/** An SrtpSession over a packet cipher: rollover counters and replay protection per SSRC. */
+/** SRTCP's index is 31 bits (RFC 3711 §3.4); past it, keys would have to change. */
+const SRTCP_INDEX_LIMIT = 0x80000000;
+/** The E flag and index SRTCP appends. */
+const SRTCP_INDEX_BYTES = 4;
+
+/**
+ * An SrtpSession over packet ciphers (one keyed for SRTP, one for SRTCP): rollover counters and
+ * replay protection per SSRC, and SRTCP's own index.
+ */
 export class IndexedSrtpSession implements SrtpSession {
   private readonly sending = new Map<number, PacketIndexTracker>();
   private readonly receiving = new Map<number, PacketIndexTracker>();
+  private readonly receivingRtcp = new Map<number, PacketIndexTracker>();
+  private rtcpIndex = 0;
 
-  constructor(private readonly cipher: SrtpPacketCipher) {}
+  constructor(
+    private readonly cipher: SrtpPacketCipher,
+    private readonly rtcpCipher: SrtpPacketCipher,
+  ) {}
 
   get tagLength(): number {
     return this.cipher.tagLength;
@@ -98,6 +120,29 @@ export class IndexedSrtpSession implements SrtpSession {
     if (!this.cipher.open(packet, offset, end, Math.floor(index / 65536))) return null;
     tracker.accept(index);
     return packet.subarray(0, end);
+  }
+
+  protectRtcp(packet: Buffer): Buffer {
+    if (packet.length < 8) throw new RangeError("not an RTCP packet");
+    const index = this.rtcpIndex;
+    this.rtcpIndex = (index + 1) % SRTCP_INDEX_LIMIT;
+    const out = Buffer.allocUnsafe(packet.length + SRTCP_INDEX_BYTES + this.rtcpCipher.tagLength);
+    return this.rtcpCipher.sealRtcp(packet, index, out);
+  }
+
+  unprotectRtcp(packet: Buffer): Buffer | null {
+    const tagLength = this.rtcpCipher.tagLength;
+    if (packet.length < 8 + SRTCP_INDEX_BYTES + tagLength) return null;
+    // AES-CM puts E + index before its tag, GCM after (RFC 3711 §3.4, RFC 7714 §9).
+    const at =
+      tagLength === 16 ? packet.length - SRTCP_INDEX_BYTES : packet.length - tagLength - SRTCP_INDEX_BYTES;
+    const index = packet.readUInt32BE(at) & 0x7fffffff;
+    const tracker = tracked(this.receivingRtcp, packet.readUInt32BE(4));
+    if (tracker.isReplay(index)) return null;
+    const plain = this.rtcpCipher.openRtcp(packet);
+    if (plain < 0) return null;
+    tracker.accept(index);
+    return packet.subarray(0, plain);
   }
 }
 

@@ -1,5 +1,10 @@
 import type { Socket } from "node:dgram";
-import type { RTCDtlsTransport, RTCRtpTransceiver } from "werift";
+import {
+  type RTCDtlsTransport,
+  type RTCRtpTransceiver,
+  type RtcpPacket,
+  SrtpAuthenticationError,
+} from "werift";
 import type { MediaKind, RelayCounters } from "../media-peer.js";
 import { ntpTimestamp } from "../rtp/ntp-time.js";
 import { RetransmissionHistory, retransmissionWindowMs } from "../rtp/retransmission-history.js";
@@ -17,6 +22,7 @@ import {
   dtlsInternals,
   type RtpPacketView,
   receiverInternals,
+  rtcpInternals,
   type StreamStatisticsInternals,
   senderInternals,
   udpTransports,
@@ -60,7 +66,8 @@ export type DeliverRtp = (transceiver: RTCRtpTransceiver, kind: MediaKind, packe
  * (header objects, a clone, re-serialising, a promise per send): inbound SRTP is taken off the
  * sockets before werift sees it and decrypted here; outbound RTP is protected here and sent on
  * the nominated pair's socket. werift keeps STUN, DTLS and RTCP, and the counters it builds its
- * receiver and sender reports and NACKs from are fed here, so those go on as before.
+ * receiver and sender reports and NACKs from are fed here, so those go on as before; but RTCP's
+ * encryption both ways is this session's, and what werift sends goes out as RTP does.
  * A stream werift has not seen yet (its first packet) and TURN-relayed input go werift's way.
  */
 export class SrtpFastPath {
@@ -104,6 +111,7 @@ export class SrtpFastPath {
     private readonly minNackQueueMs: number,
   ) {
     this.connection = dtlsInternals(dtls).connection;
+    this.takeOverRtcpCrypto(dtls);
     for (const transport of udpTransports(this.connection)) {
       const reader = BatchedUdpReader.open(transport.socket, (data, capacity, slot) => {
         // What goes werift's way is copied (the batch's memory is reused; werift may keep it), to
@@ -234,6 +242,44 @@ export class SrtpFastPath {
     }
     this.outbound.set(kind, stream);
     return stream;
+  }
+
+  /**
+   * werift's RTCP, encrypted here and sent as RTP is: its own SRTCP made cipher objects for each
+   * packet, and its send path a promise and an address lookup. What it receives it still parses
+   * itself (NACKs, PLIs, receiver reports), once decrypted here. The SRTCP session stays this one
+   * after close (the index goes on); the send path goes back to werift's.
+   */
+  private takeOverRtcpCrypto(dtls: RTCDtlsTransport): void {
+    const transport = rtcpInternals(dtls);
+    const srtp = this.srtp;
+    const counters = this.counters;
+    transport.srtcp = {
+      encrypt: (packet) => {
+        counters.rtcpOut++;
+        return srtp.protectRtcp(packet);
+      },
+      decrypt: (packet) => {
+        const plain = srtp.unprotectRtcp(packet);
+        if (!plain) {
+          counters.srtpRejected++;
+          throw new SrtpAuthenticationError("SRTCP packet refused (forged, corrupt or a replay)");
+        }
+        counters.rtcpIn++;
+        return plain;
+      },
+    };
+    transport.sendRtcp = async (packets: RtcpPacket[]) => {
+      const wire = transport.srtcp.encrypt(
+        packets.length === 1 ? packets[0]!.serialize() : Buffer.concat(packets.map((p) => p.serialize())),
+      );
+      transport.bytesSent += wire.length;
+      transport.packetsSent++;
+      this.transmit(wire);
+    };
+    this.undo.push(() => {
+      delete (transport as { sendRtcp?: unknown }).sendRtcp;
+    });
   }
 
   /** Puts SRTP on the wire: straight on the socket for direct pairs, through werift for TURN. */

@@ -7,7 +7,15 @@ import { WeriftPeer, type WeriftSettings } from "./werift-peer.js";
 
 /** MediaEngine on werift (pure TypeScript WebRTC): one werift RTCPeerConnection per handle. */
 export class WeriftEngine implements MediaEngine {
-  readonly counters: RelayCounters = { fastIn: 0, fastOut: 0, engineIn: 0, engineOut: 0, srtpRejected: 0 };
+  readonly counters: RelayCounters = {
+    fastIn: 0,
+    fastOut: 0,
+    engineIn: 0,
+    engineOut: 0,
+    srtpRejected: 0,
+    rtcpIn: 0,
+    rtcpOut: 0,
+  };
 
   constructor(private readonly settings: WeriftSettings) {
     // werift makes its DTLS certificate on the first PeerConnection, which then waits for it:

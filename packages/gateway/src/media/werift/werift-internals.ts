@@ -1,5 +1,5 @@
 import type { Socket } from "node:dgram";
-import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender } from "werift";
+import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, RtcpPacket } from "werift";
 
 /**
  * The parts of werift 0.24's private state the SRTP fast path reaches into, in one place, so that
@@ -54,6 +54,23 @@ export function dtlsInternals(dtls: RTCDtlsTransport): {
     dtls: inner.dtls,
     connection: dtls.iceTransport.connection as unknown as ConnectionInternals,
   };
+}
+
+/** werift's SRTCP session on a DTLS transport: what its RTCP send and receive paths call. */
+export interface SrtcpInternals {
+  encrypt(packet: Buffer): Buffer;
+  /** Throws werift's SrtpAuthenticationError for a packet to drop quietly. */
+  decrypt(packet: Buffer): Buffer;
+}
+
+/** A DTLS transport's RTCP side: its SRTCP session, its send method, and the counters that feeds. */
+export function rtcpInternals(dtls: RTCDtlsTransport): {
+  srtcp: SrtcpInternals;
+  sendRtcp(packets: RtcpPacket[]): Promise<void>;
+  bytesSent: number;
+  packetsSent: number;
+} {
+  return dtls as unknown as ReturnType<typeof rtcpInternals>;
 }
 
 /** What werift's receiver statistics and NACK generator read of a packet. */
