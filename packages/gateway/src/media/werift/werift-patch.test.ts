@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Event, getBit, RtcpHeader } from "werift";
+import { Event, getBit, int, RtcpHeader } from "werift";
 
 // Our patch to werift (patches/werift+0.24.4.patch): an Event's methods live on its prototype.
 // A PeerConnection has about 70 events, and ten closures each were ~80 KB of heap per call.
@@ -80,5 +80,15 @@ describe("werift's getBit, as patched", () => {
     assert.equal(header.count, 3);
     assert.equal(header.type, 201);
     assert.equal(header.length, 7);
+  });
+});
+
+describe("werift's int, as patched", () => {
+  // Receiver statistics call it for every RTP packet; parseInt made a string of each number first.
+  it("truncates as parseInt(n, 10) did, for numbers and strings alike", () => {
+    const samples = [0, 1.9, -1.9, 8000 * 1795928207.585, 2 ** 53 - 1, -0.5, Number.NaN, 1e21, 1.5e300];
+    for (const n of samples) assert.equal(int(n), Number.parseInt(n as unknown as string, 10), String(n));
+    for (const text of ["42", "42abc", " 7", "x"])
+      assert.equal(int(text as unknown as number), Number.parseInt(text, 10));
   });
 });
