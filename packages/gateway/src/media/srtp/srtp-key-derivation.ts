@@ -18,23 +18,28 @@ export type SrtpStream = keyof typeof LABELS;
 /**
  * RFC 3711 §4.3 with a key derivation rate of 0: AES-CM keystream under the master key, from
  * IV = (master salt XOR label << 48) || 0x0000. GCM's 12-byte master salt is padded to 14 with
- * zeros first (RFC 7714 §11 uses the same KDF).
+ * zeros first (RFC 7714 §11 uses the same KDF). The keystream blocks of every key are encrypted
+ * in one pass of one cipher object (AES-ECB over the counter blocks is AES-CM's keystream): a
+ * cipher object is most of the cost, and a PeerConnection derives four sets as DTLS comes up.
  */
 export function deriveSrtpSessionKeys(keys: SrtpMasterKeys, stream: SrtpStream = "rtp"): SrtpSessionKeys {
-  const salt = Buffer.alloc(14);
-  keys.masterSalt.copy(salt, 0, 0, Math.min(14, keys.masterSalt.length));
-  const derive = (label: number, length: number): Buffer => {
-    const iv = Buffer.alloc(16);
-    salt.copy(iv);
-    iv[7]! ^= label;
-    const cipher = createCipheriv("aes-128-ctr", keys.masterKey, iv);
-    return Buffer.concat([cipher.update(Buffer.alloc(length)), cipher.final()]);
-  };
   const gcm = keys.profile === SRTP_AEAD_AES_128_GCM;
   const [encryption, auth, saltLabel] = LABELS[stream];
+  const counterBlock = (label: number, counter: number): Buffer => {
+    const block = Buffer.alloc(16);
+    keys.masterSalt.copy(block, 0, 0, Math.min(14, keys.masterSalt.length));
+    block[7]! ^= label;
+    block.writeUInt16BE(counter, 14);
+    return block;
+  };
+  // Encryption key and salt: a block each; the 20-byte HMAC key (AES-CM only): two.
+  const blocks = [counterBlock(encryption, 0), counterBlock(saltLabel, 0)];
+  if (!gcm) blocks.push(counterBlock(auth, 0), counterBlock(auth, 1));
+  const cipher = createCipheriv("aes-128-ecb", keys.masterKey, null).setAutoPadding(false);
+  const keystream = Buffer.concat([cipher.update(Buffer.concat(blocks)), cipher.final()]);
   return {
-    encryptionKey: derive(encryption, 16),
-    salt: derive(saltLabel, gcm ? 12 : 14),
-    authKey: gcm ? Buffer.alloc(0) : derive(auth, 20),
+    encryptionKey: keystream.subarray(0, 16),
+    salt: keystream.subarray(16, gcm ? 28 : 30),
+    authKey: gcm ? Buffer.alloc(0) : keystream.subarray(32, 52),
   };
 }

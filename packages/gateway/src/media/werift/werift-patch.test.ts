@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
-import { Event, getBit, int, RtcpHeader } from "werift";
+import {
+  Event,
+  getBit,
+  int,
+  RTCDtlsTransport,
+  RtcpHeader,
+  RtpHeader,
+  RtpPacket,
+  SrtcpSession,
+  SrtpSession,
+} from "werift";
 
 // Our patch to werift (patches/werift+0.24.4.patch): an Event's methods live on its prototype.
 // A PeerConnection has about 70 events, and ten closures each were ~80 KB of heap per call.
@@ -90,5 +101,49 @@ describe("werift's int, as patched", () => {
     for (const n of samples) assert.equal(int(n), Number.parseInt(n as unknown as string, 10), String(n));
     for (const text of ["42", "42abc", " 7", "x"])
       assert.equal(int(text as unknown as number), Number.parseInt(text, 10));
+  });
+});
+
+describe("werift's SRTP sessions, as patched", () => {
+  // Made as DTLS comes up, they cost 0.7 ms a transport in cipher objects; Callgate's fast path
+  // has its own, so werift's are made on first use (and can still be replaced).
+  it("are made when first used, and protect as sessions made at once do", () => {
+    const GCM = 7;
+    const keys = {
+      localKey: randomBytes(16),
+      localSalt: randomBytes(12),
+      remoteKey: randomBytes(16),
+      remoteSalt: randomBytes(12),
+    };
+    const transport = new RTCDtlsTransport(
+      {} as never,
+      { connection: { onData: new Event() } } as never,
+      undefined,
+    );
+    (transport as unknown as { dtls: unknown }).dtls = {
+      srtp: { srtpProfile: GCM },
+      extractSessionKeys: () => keys,
+    };
+    transport.updateSrtpSession();
+    const descriptor = Object.getOwnPropertyDescriptor(transport, "srtp");
+    assert.equal(typeof descriptor?.get, "function", "a getter, not a session made already");
+    const peerConfig = {
+      profile: GCM,
+      keys: {
+        localMasterKey: keys.remoteKey,
+        localMasterSalt: keys.remoteSalt,
+        remoteMasterKey: keys.localKey,
+        remoteMasterSalt: keys.localSalt,
+      },
+    } as const;
+    const header = new RtpHeader({ sequenceNumber: 9, timestamp: 90, ssrc: 0x1234, payloadType: 96 });
+    const payload = randomBytes(40);
+    const wire = transport.srtp.encrypt(payload, header);
+    assert.deepEqual(RtpPacket.deSerialize(new SrtpSession(peerConfig).decrypt(wire)).payload, payload);
+    const rtcp = Buffer.from([0x80, 201, 0, 1, 0, 0, 0x12, 0x34]);
+    assert.deepEqual(new SrtcpSession(peerConfig).decrypt(transport.srtcp.encrypt(rtcp)), rtcp);
+    const replaced = { encrypt: (b: Buffer) => b, decrypt: (b: Buffer) => b };
+    (transport as unknown as { srtcp: unknown }).srtcp = replaced;
+    assert.equal(transport.srtcp as unknown, replaced);
   });
 });
