@@ -17,17 +17,26 @@ const VIDEO_PACKETS_PER_MS = 0.11;
 /**
  * One clock for every peer's media, open loop: each tick sends every packet due since the stream
  * started, so a generator that falls behind sends late bursts (seen as latency) rather than
- * quietly sending less than the nominal rate.
+ * quietly sending less than the nominal rate. The clock ticks every millisecond and each peer has
+ * its turn every fifth tick, in a phase of its own: as independent browsers' pacers (every 5 ms)
+ * are not in step, the peers' packets are spread over those 5 ms rather than all sent in one
+ * burst (which one process's single 5 ms timer made, every peer's packets at once).
  */
+const TICK_MS = 1;
+const PHASES = 5;
 const clocked = new Set<LoadPeer>();
 let clock: ReturnType<typeof setInterval> | undefined;
+let ticks = 0;
+let nextPhase = 0;
 
 function joinClock(peer: LoadPeer): void {
+  peer.phase = nextPhase++ % PHASES;
   clocked.add(peer);
   clock ??= setInterval(() => {
     const t = now();
-    for (const p of clocked) p.tick(t);
-  }, 5);
+    const phase = ticks++ % PHASES;
+    for (const p of clocked) if (p.phase === phase) p.tick(t);
+  }, TICK_MS);
 }
 
 function leaveClock(peer: LoadPeer): void {
@@ -55,6 +64,8 @@ export class LoadPeer {
   readonly pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle" });
   readonly stats: StreamStats = { sent: 0, received: 0, latenciesMs: [] };
   recording = false;
+  /** Its turn on the shared clock (see joinClock). */
+  phase = 0;
   private readonly transceivers = new Map<"audio" | "video", RTCRtpTransceiver>();
   private fastPath: SrtpFastPath | undefined;
   private readonly counters: RelayCounters = {

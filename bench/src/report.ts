@@ -142,7 +142,8 @@ measuring window, over the number of calls; in a garbage-collected process it mo
 megabytes as the heap is collected, so a growth below zero (collected meanwhile) is shown and
 not compared. Memory per idle session is the RSS growth over 10,000 sessions (500 in quick mode),
 the median of three rounds taken in turn (one in quick mode). The peers send open loop (one clock; every packet due is sent, late if
-the generator lags, never skipped), and their RTP goes through the gateway's SRTP fast path
+the generator lags, never skipped), each peer in its own phase of the 5 ms pacing interval (the
+clock ticks every millisecond) as independent browsers are, and their RTP goes through the gateway's SRTP fast path
 (Janus, with libsrtp, would refuse any packet it got wrong). The load generator's own CPU use
 was: ${generator}. On this 2-core machine it shares the cores with the gateway, so at
 higher call counts it, not the gateway, limits the figures: † marks call counts where its event
