@@ -1,4 +1,4 @@
-import { type RelayCounters, rtpPayloadOffset, SrtpFastPath } from "@callgate/gateway/testing";
+import { newRelayCounters, rtpPayloadOffset, SrtpFastPath } from "@callgate/gateway/testing";
 import { RTCPeerConnection, type RTCRtpTransceiver } from "werift";
 
 /** Where a stream's packets went: counts, and one-way latencies (ms) from the stamp in each payload. */
@@ -68,15 +68,7 @@ export class LoadPeer {
   phase = 0;
   private readonly transceivers = new Map<"audio" | "video", RTCRtpTransceiver>();
   private fastPath: SrtpFastPath | undefined;
-  private readonly counters: RelayCounters = {
-    fastIn: 0,
-    fastOut: 0,
-    engineIn: 0,
-    engineOut: 0,
-    srtpRejected: 0,
-    rtcpIn: 0,
-    rtcpOut: 0,
-  };
+  private readonly counters = newRelayCounters();
   private started = 0;
   private readonly out: OutStream[] = [
     { kind: "audio", sent: 0, seq: 0 },

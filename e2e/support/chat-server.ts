@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitForHttp } from "./ports.js";
+import { freePort, PortTakenError, retryIfPortTaken, waitForHttp } from "./ports.js";
 import { CALLGATE_BIN, spawnLogged } from "./processes.js";
 
 export interface RunningChatServer {
@@ -18,7 +18,7 @@ export interface RunningChatServer {
 export function startChatServer(
   options: { databaseUrl?: string; extraArgs?: string[]; dataDir?: string } = {},
 ): Promise<RunningChatServer> {
-  return withFreshPorts(async () => spawnCallgate("server", await freePort(), options));
+  return retryIfPortTaken(async () => spawnCallgate("server", await freePort(), options));
 }
 
 export interface AllInOnePorts {
@@ -70,20 +70,7 @@ export function startAllInOne(dataDir: string, ports?: AllInOnePorts): Promise<R
     })),
     ports: p,
   });
-  return ports ? start(ports) : withFreshPorts(async () => start(await freeAllInOnePorts()));
-}
-
-/** The process said a port of its was in use: another test took it between freePort() and the bind. */
-class PortInUseError extends Error {}
-
-async function withFreshPorts<T>(start: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start();
-    } catch (err) {
-      if (!(err instanceof PortInUseError) || attempt === 3) throw err;
-    }
-  }
+  return ports ? start(ports) : retryIfPortTaken(async () => start(await freeAllInOnePorts()));
 }
 
 async function spawnCallgate(
@@ -107,7 +94,8 @@ async function spawnCallgate(
     // The log's end says why (it is gone with the runner's temporary folders once CI ends).
     const tail = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-12).join("\n");
     const message = `callgate ${command} did not start (log: ${logFile}): ${(err as Error).message}\n${tail}`;
-    throw /already in use/.test(tail) ? new PortInUseError(message) : new Error(message);
+    // "already in use": another test took one of the ports between freePort() and the bind.
+    throw /already in use/.test(tail) ? new PortTakenError(message) : new Error(message);
   }
   return { url, dataDir, logFile, stop };
 }

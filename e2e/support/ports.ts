@@ -12,6 +12,27 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A process exited as it started because a port of its was taken (see retryIfPortTaken). */
+export class PortTakenError extends Error {
+  constructor(message = "the process exited while starting (a port was taken)") {
+    super(message);
+  }
+}
+
+/**
+ * Runs `start`, which picks free ports and starts a process on them, again when it throws
+ * PortTakenError: another test's process may take a port between freePort() and the bind.
+ */
+export async function retryIfPortTaken<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === 3) throw err;
+    }
+  }
+}
+
 export async function waitForHttp(
   url: string,
   timeoutMs: number,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GATEWAY_NODE_FLAGS } from "@callgate/cli";
 import { type GatewayPorts, writeJanusConfigs } from "./janus-configs.js";
-import { freePort, waitForHttp } from "./ports.js";
+import { freePort, PortTakenError, retryIfPortTaken, waitForHttp } from "./ports.js";
 
 /** This file runs from e2e/dist/support/. */
 export const REPO_ROOT = new URL("../../../", import.meta.url).pathname;
@@ -105,21 +105,9 @@ export function spawnLogged(
   };
 }
 
-class PortTakenError extends Error {
-  constructor() {
-    super("the process exited while starting (a port was taken)");
-  }
-}
-
 /** Starts a gateway on fresh free ports, again with other ports if one was taken meanwhile. */
-async function withFreshPorts(start: (p: GatewayPorts) => Promise<RunningTarget>): Promise<RunningTarget> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start(await ports());
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt === 3) throw err;
-    }
-  }
+function withFreshPorts(start: (p: GatewayPorts) => Promise<RunningTarget>): Promise<RunningTarget> {
+  return retryIfPortTaken(async () => start(await ports()));
 }
 
 /** Debian's Janus 1.1.2 with freshly written Janus config files. */

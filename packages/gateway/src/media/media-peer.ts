@@ -90,6 +90,11 @@ export interface RelayCounters {
   rtcpOut: number;
 }
 
+/** Counters at zero, for an engine (or a test's or the load generator's fast path) to count into. */
+export function newRelayCounters(): RelayCounters {
+  return { fastIn: 0, fastOut: 0, engineIn: 0, engineOut: 0, srtpRejected: 0, rtcpIn: 0, rtcpOut: 0 };
+}
+
 export interface MediaEngine {
   /** Totals since start (live: read, never written, by observers). */
   readonly counters: Readonly<RelayCounters>;

@@ -2,7 +2,7 @@
 
 // The SRTP fast path for synthetic peers (the benchmark's load generator): its SRTP is checked
 // independently there, since Janus (libsrtp) refuses what it would get wrong.
-export type { MediaKind, RelayCounters } from "../media/media-peer.js";
+export { type MediaKind, newRelayCounters, type RelayCounters } from "../media/media-peer.js";
 export { rtpPayloadOffset } from "../media/rtp/rtp-header.js";
 export { createSrtpSession, type SrtpImplementation } from "../media/srtp/index.js";
 export { SrtpFastPath } from "../media/werift/srtp-fast-path.js";

@@ -1,5 +1,11 @@
 import { RTCDtlsTransport } from "werift";
-import type { MediaEngine, MediaPeer, MediaPeerOptions, RelayCounters } from "../media-peer.js";
+import {
+  type MediaEngine,
+  type MediaPeer,
+  type MediaPeerOptions,
+  newRelayCounters,
+  type RelayCounters,
+} from "../media-peer.js";
 import { srtpImplementation } from "../srtp/index.js";
 import { batchedUdpEnabled } from "../udp/batched-udp.js";
 import { fastPathEnabled } from "./srtp-fast-path.js";
@@ -7,15 +13,7 @@ import { WeriftPeer, type WeriftSettings } from "./werift-peer.js";
 
 /** MediaEngine on werift (pure TypeScript WebRTC): one werift RTCPeerConnection per handle. */
 export class WeriftEngine implements MediaEngine {
-  readonly counters: RelayCounters = {
-    fastIn: 0,
-    fastOut: 0,
-    engineIn: 0,
-    engineOut: 0,
-    srtpRejected: 0,
-    rtcpIn: 0,
-    rtcpOut: 0,
-  };
+  readonly counters: RelayCounters = newRelayCounters();
 
   constructor(private readonly settings: WeriftSettings) {
     // werift makes its DTLS certificate on the first PeerConnection, which then waits for it:
