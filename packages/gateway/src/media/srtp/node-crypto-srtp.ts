@@ -17,8 +17,9 @@ const SRTCP_INDEX_BYTES = 4;
 
 /**
  * SRTP (or, made with stream "rtcp", SRTCP) packet cryptography with node:crypto only: the
- * fallback when the native addon is not built. node:crypto cannot give a cipher object a new IV, so every packet makes new ones, which
- * is most of its cost (about 8 us a packet a direction on this machine).
+ * fallback when the native addon is not built. node:crypto cannot give a cipher object a new IV,
+ * so every packet makes new ones, which is most of its cost (about 8 us a packet a direction on
+ * this machine).
  */
 export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
   readonly tagLength: number;
