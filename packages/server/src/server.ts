@@ -83,6 +83,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     messenger,
     config: options.config,
     ringTimeoutMs: options.ringTimeoutMs ?? 45_000,
+    onError: (err) => app.log.error({ err }, "call signalling failed"),
   });
   const removeTokens = () =>
     void tokens.removeEnded().catch((err: unknown) => app.log.error({ err }, "gateway token removal failed"));
@@ -109,7 +110,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   maintenance.unref();
   app.addHook("onClose", async () => {
     clearInterval(maintenance);
-    calls.close();
+    // Records being written for calls that ended just before are waited for: the database goes next.
+    await calls.close();
     hub.closeAll();
   });
   app.register(cookie);

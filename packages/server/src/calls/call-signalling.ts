@@ -56,6 +56,8 @@ export interface CallSignallingOptions {
   config: ConfigStore;
   /** How long a call rings unanswered before both sides get `no_answer`. */
   ringTimeoutMs: number;
+  /** Where a failure of work no request waits for goes (a socket that closed, a ring that timed out). */
+  onError?: (err: unknown) => void;
 }
 
 const USER_ID = /^[a-z0-9]{26}$/;
@@ -69,9 +71,11 @@ const USER_ID = /^[a-z0-9]{26}$/;
  */
 export class CallSignalling {
   private readonly calls = new Map<string, Call>();
+  /** Work started by events rather than requests (a record to write), for close() to wait on. */
+  private readonly background = new Set<Promise<void>>();
 
   constructor(private readonly o: CallSignallingOptions) {
-    o.hub.on("closed", (connection) => void this.connectionClosed(connection));
+    o.hub.on("closed", (connection) => this.inBackground(this.connectionClosed(connection)));
   }
 
   /** The user a user is in a call (or ringing) with, if any. */
@@ -143,9 +147,17 @@ export class CallSignalling {
     }
   }
 
-  close(): void {
+  /** Ends every call without records, and resolves once background work has finished (the database may go then). */
+  async close(): Promise<void> {
     for (const call of this.calls.values()) clearTimeout(call.ringTimer);
     this.calls.clear();
+    await Promise.allSettled([...this.background]);
+  }
+
+  /** A failure there has no request to answer: it is reported, not left as an unhandled rejection. */
+  private inBackground(work: Promise<void>): void {
+    this.background.add(work);
+    work.catch((err: unknown) => this.o.onError?.(err)).finally(() => this.background.delete(work));
   }
 
   private async ring(from: HubConnection, callee: string): Promise<void> {
@@ -161,7 +173,7 @@ export class CallSignalling {
     // The awaits above let another notify in: check again before taking both users.
     if (this.calls.has(caller) || this.calls.has(callee)) return this.send(from, "busy", callee, caller);
     const call: Call = { caller, callee, phase: "ringing", callerConn: from };
-    call.ringTimer = setTimeout(() => void this.ringTimedOut(call), this.o.ringTimeoutMs);
+    call.ringTimer = setTimeout(() => this.inBackground(this.ringTimedOut(call)), this.o.ringTimeoutMs);
     call.ringTimer.unref();
     this.calls.set(caller, call);
     this.calls.set(callee, call);
