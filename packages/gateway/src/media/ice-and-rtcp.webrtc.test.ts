@@ -186,13 +186,19 @@ describe("the gateway's ICE candidates and RTCP", () => {
       };
       await eventually(() => !!reports().sr && !!reports().rr, 4000, "a sender report and a receiver report");
       assert.ok(reports().sr!.senderInfo.octetCount > 0);
-      // The reports went through the relay's own SRTCP both ways, not werift's.
-      const counted = await call.gw.gateway.metrics.registry.getSingleMetricAsString(
-        "callgate_gateway_rtcp_packets_total",
-      );
-      const rtcpPackets = (direction: string) =>
-        Number(new RegExp(`direction="${direction}"} (\\d+)`).exec(counted)?.[1]);
-      assert.ok(rtcpPackets("out") >= 1 && rtcpPackets("in") >= 1, counted);
+      // The reports went through the relay's own SRTCP both ways, not werift's (the peer's own
+      // reports come every 0.5-1.5 s, so they may follow the gateway's).
+      const rtcpPackets = async (direction: string) => {
+        const counted = await call.gw.gateway.metrics.registry.getSingleMetricAsString(
+          "callgate_gateway_rtcp_packets_total",
+        );
+        return Number(new RegExp(`direction="${direction}"} (\\d+)`).exec(counted)?.[1]);
+      };
+      assert.ok((await rtcpPackets("out")) >= 1, "the gateway's reports were sealed by its SRTCP");
+      for (const deadline = Date.now() + 4000; (await rtcpPackets("in")) < 1; ) {
+        assert.ok(Date.now() < deadline, "the peer's reports were opened by the gateway's SRTCP");
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await sending;
     } finally {
       await call.close();
