@@ -93,20 +93,51 @@ static void write_iv(const direction_t *d, int gcm, uint32_t ssrc, uint32_t roc,
   for (size_t i = 0; i < d->salt_len && i < len; i++) iv[i] ^= d->salt[i];
 }
 
-/* HMAC-SHA1 over data || ROC, with the key set at creation (a NULL key re-uses it). */
-static int hmac_tag(EVP_MAC_CTX *mac, const uint8_t *data, size_t len, uint32_t roc,
-                    uint8_t *tag) {
-  uint8_t roc_be[4] = {roc >> 24, roc >> 16, roc >> 8, roc};
+/* HMAC-SHA1 over data || trailer (SRTP: the ROC; SRTCP: none, its E flag and index are in the
+   data), with the key set at creation (a NULL key re-uses it). */
+static int hmac_tag(EVP_MAC_CTX *mac, const uint8_t *data, size_t len, const uint8_t *trailer,
+                    size_t trailer_len, uint8_t *tag) {
   size_t out_len = 0;
   return EVP_MAC_init(mac, NULL, 0, NULL) && EVP_MAC_update(mac, data, len) &&
-         EVP_MAC_update(mac, roc_be, 4) && EVP_MAC_final(mac, tag, &out_len, SHA1_LEN);
+         (trailer_len == 0 || EVP_MAC_update(mac, trailer, trailer_len)) &&
+         EVP_MAC_final(mac, tag, &out_len, SHA1_LEN);
 }
 
-/* HMAC-SHA1 over data alone (SRTCP: the E flag and index are inside what is authenticated). */
-static int hmac_plain(EVP_MAC_CTX *mac, const uint8_t *data, size_t len, uint8_t *tag) {
-  size_t out_len = 0;
-  return EVP_MAC_init(mac, NULL, 0, NULL) && EVP_MAC_update(mac, data, len) &&
-         EVP_MAC_final(mac, tag, &out_len, SHA1_LEN);
+/* The cipher pass of SRTP and SRTCP alike: `len` bytes from `in` into `out` (which may be `in`)
+   under a fresh IV; for GCM the clear parts go in as AAD first (`aad`, then `aad2` if any) and
+   the tag is written to `gcm_tag`. */
+static int seal_body(direction_t *d, int gcm, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
+                     const uint8_t *aad2, size_t aad2_len, const uint8_t *in, uint8_t *out,
+                     size_t len, uint8_t *gcm_tag) {
+  EVP_CIPHER_CTX *c = d->cipher;
+  int n = 0, ok = EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
+  if (gcm) {
+    ok = ok && EVP_EncryptUpdate(c, NULL, &n, aad, (int)aad_len) &&
+         (aad2_len == 0 || EVP_EncryptUpdate(c, NULL, &n, aad2, (int)aad2_len));
+  }
+  ok = ok && EVP_EncryptUpdate(c, out, &n, in, (int)len);
+  ok = ok && EVP_EncryptFinal_ex(c, out + n, &n);
+  if (gcm) ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, GCM_TAG, gcm_tag);
+  return ok;
+}
+
+/* Its reverse, in place: for GCM, false when the tag (`gcm_tag`) does not match. */
+static int open_body(direction_t *d, int gcm, const uint8_t *iv, const uint8_t *aad, size_t aad_len,
+                     const uint8_t *aad2, size_t aad2_len, uint8_t *data, size_t len,
+                     const uint8_t *gcm_tag) {
+  EVP_CIPHER_CTX *c = d->cipher;
+  int n = 0, ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
+  if (gcm) {
+    ok = ok && EVP_DecryptUpdate(c, NULL, &n, aad, (int)aad_len) &&
+         (aad2_len == 0 || EVP_DecryptUpdate(c, NULL, &n, aad2, (int)aad2_len));
+  }
+  ok = ok && EVP_DecryptUpdate(c, data, &n, data, (int)len);
+  if (gcm) {
+    uint8_t tag[GCM_TAG];
+    memcpy(tag, gcm_tag, GCM_TAG);
+    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag);
+  }
+  return ok && EVP_DecryptFinal_ex(c, data + n, &n) > 0;
 }
 
 static session_t *get_session(napi_env env, napi_value value) {
@@ -167,16 +198,11 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
   uint8_t iv[16];
   write_iv(&s->local, s->gcm, ssrc, roc, seq, iv);
-  EVP_CIPHER_CTX *c = s->local.cipher;
-  int n = 0, ok = EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
-  if (s->gcm) ok = ok && EVP_EncryptUpdate(c, NULL, &n, out, (int)offset);
-  ok = ok && EVP_EncryptUpdate(c, out + offset, &n, in + offset, (int)(len - offset));
-  ok = ok && EVP_EncryptFinal_ex(c, out + offset + n, &n);
-  if (s->gcm) {
-    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, GCM_TAG, out + len);
-  } else {
-    uint8_t tag[SHA1_LEN];
-    ok = ok && hmac_tag(s->local.mac, out, len, roc, tag);
+  int ok = seal_body(&s->local, s->gcm, iv, out, offset, NULL, 0, in + offset, out + offset,
+                     len - offset, out + len);
+  if (!s->gcm) {
+    uint8_t roc_be[4] = {roc >> 24, roc >> 16, roc >> 8, roc}, tag[SHA1_LEN];
+    ok = ok && hmac_tag(s->local.mac, out, len, roc_be, 4, tag);
     memcpy(out + len, tag, HMAC_TAG);
   }
   if (!ok) return throw_error(env, "SRTP protect failed");
@@ -205,22 +231,13 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
   uint32_t ssrc = ((uint32_t)in[8] << 24) | (in[9] << 16) | (in[10] << 8) | in[11];
   uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
   if (!s->gcm) {
-    uint8_t tag[SHA1_LEN];
-    if (!hmac_tag(s->remote.mac, in, end, roc, tag) || CRYPTO_memcmp(tag, in + end, HMAC_TAG) != 0)
+    uint8_t roc_be[4] = {roc >> 24, roc >> 16, roc >> 8, roc}, tag[SHA1_LEN];
+    if (!hmac_tag(s->remote.mac, in, end, roc_be, 4, tag) || CRYPTO_memcmp(tag, in + end, HMAC_TAG) != 0)
       return nothing;
   }
   uint8_t iv[16];
   write_iv(&s->remote, s->gcm, ssrc, roc, seq, iv);
-  EVP_CIPHER_CTX *c = s->remote.cipher;
-  int n = 0, ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
-  if (s->gcm) ok = ok && EVP_DecryptUpdate(c, NULL, &n, in, (int)offset);
-  ok = ok && EVP_DecryptUpdate(c, in + offset, &n, in + offset, (int)(end - offset));
-  if (s->gcm) {
-    uint8_t tag[GCM_TAG];
-    memcpy(tag, in + end, GCM_TAG);
-    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag);
-  }
-  ok = ok && EVP_DecryptFinal_ex(c, in + offset + n, &n) > 0;
+  int ok = open_body(&s->remote, s->gcm, iv, in, offset, NULL, 0, in + offset, end - offset, in + end);
   return ok ? result : nothing;
 }
 
@@ -249,21 +266,14 @@ static napi_value seal_rtcp(napi_env env, napi_callback_info info) {
   memcpy(out, in, SRTCP_CLEAR);
   uint8_t iv[16];
   write_iv(&s->local, s->gcm, ssrc, index >> 16, index & 0xffff, iv);
-  EVP_CIPHER_CTX *c = s->local.cipher;
-  int n = 0, ok = EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
+  int ok = seal_body(&s->local, s->gcm, iv, out, SRTCP_CLEAR, e_index, SRTCP_INDEX, in + SRTCP_CLEAR,
+                     out + SRTCP_CLEAR, len - SRTCP_CLEAR, out + len);
   if (s->gcm) {
-    ok = ok && EVP_EncryptUpdate(c, NULL, &n, out, SRTCP_CLEAR) &&
-         EVP_EncryptUpdate(c, NULL, &n, e_index, SRTCP_INDEX);
-  }
-  ok = ok && EVP_EncryptUpdate(c, out + SRTCP_CLEAR, &n, in + SRTCP_CLEAR, (int)(len - SRTCP_CLEAR));
-  ok = ok && EVP_EncryptFinal_ex(c, out + SRTCP_CLEAR + n, &n);
-  if (s->gcm) {
-    ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, GCM_TAG, out + len);
     memcpy(out + len + GCM_TAG, e_index, SRTCP_INDEX);
   } else {
     uint8_t tag[SHA1_LEN];
     memcpy(out + len, e_index, SRTCP_INDEX);
-    ok = ok && hmac_plain(s->local.mac, out, len + SRTCP_INDEX, tag);
+    ok = ok && hmac_tag(s->local.mac, out, len + SRTCP_INDEX, NULL, 0, tag);
     memcpy(out + len + SRTCP_INDEX, tag, HMAC_TAG);
   }
   if (!ok) return throw_error(env, "SRTCP protect failed");
@@ -298,26 +308,14 @@ static napi_value open_rtcp(napi_env env, napi_callback_info info) {
   int ok = (e_index[0] & 0x80) != 0; /* unencrypted SRTCP is not what WebRTC sends */
   if (ok && !s->gcm) {
     uint8_t tag[SHA1_LEN];
-    ok = hmac_plain(s->remote.mac, in, end + SRTCP_INDEX, tag) &&
+    ok = hmac_tag(s->remote.mac, in, end + SRTCP_INDEX, NULL, 0, tag) &&
          CRYPTO_memcmp(tag, in + end + SRTCP_INDEX, HMAC_TAG) == 0;
   }
   if (ok) {
     uint8_t iv[16];
     write_iv(&s->remote, s->gcm, ssrc, index >> 16, index & 0xffff, iv);
-    EVP_CIPHER_CTX *c = s->remote.cipher;
-    int n = 0;
-    ok = EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
-    if (s->gcm) {
-      ok = ok && EVP_DecryptUpdate(c, NULL, &n, in, SRTCP_CLEAR) &&
-           EVP_DecryptUpdate(c, NULL, &n, e_index, SRTCP_INDEX);
-    }
-    ok = ok && EVP_DecryptUpdate(c, in + SRTCP_CLEAR, &n, in + SRTCP_CLEAR, (int)(end - SRTCP_CLEAR));
-    if (s->gcm) {
-      uint8_t tag[GCM_TAG];
-      memcpy(tag, in + end, GCM_TAG);
-      ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG, tag);
-    }
-    ok = ok && EVP_DecryptFinal_ex(c, in + SRTCP_CLEAR + n, &n) > 0;
+    ok = open_body(&s->remote, s->gcm, iv, in, SRTCP_CLEAR, e_index, SRTCP_INDEX, in + SRTCP_CLEAR,
+                   end - SRTCP_CLEAR, in + end);
   }
   if (ok) plain = (int32_t)end;
   napi_create_int32(env, plain, &result);
