@@ -14,6 +14,7 @@ const GCM_TAG_LENGTH = 16;
 /** SRTCP's clear header (RTCP header and sender SSRC), and its E flag + index. */
 const SRTCP_CLEAR = 8;
 const SRTCP_INDEX_BYTES = 4;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * SRTP (or, made with stream "rtcp", SRTCP) packet cryptography with node:crypto only: the
@@ -43,45 +44,21 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     packet.copy(out, 0, 0, offset);
     rewriteRtpSource(out, ssrc, payloadType);
     const iv = this.writeIv(this.local.salt, ssrc, roc, sequence);
-    const payload = packet.subarray(offset);
-    if (this.gcm) {
-      const cipher = createCipheriv("aes-128-gcm", this.local.encryptionKey, iv, {
-        authTagLength: GCM_TAG_LENGTH,
-      });
-      cipher.setAAD(out.subarray(0, offset));
-      cipher.update(payload).copy(out, offset);
-      cipher.final();
-      cipher.getAuthTag().copy(out, packet.length);
-    } else {
-      createCipheriv("aes-128-ctr", this.local.encryptionKey, iv).update(payload).copy(out, offset);
-      const tag = this.hmac(this.local.authKey, out.subarray(0, packet.length), roc);
+    this.sealBody(iv, out.subarray(0, offset), packet.subarray(offset), out, offset, packet.length);
+    if (!this.gcm) {
+      const tag = this.hmac(this.local.authKey, out.subarray(0, packet.length), this.rocBytesOf(roc));
       tag.copy(out, packet.length, 0, HMAC_TAG_LENGTH);
     }
     return out;
   }
 
   open(packet: Buffer, offset: number, end: number, roc: number): boolean {
-    const iv = this.writeIv(this.remote.salt, rtpSsrc(packet), roc, rtpSequenceNumber(packet));
-    try {
-      if (this.gcm) {
-        const decipher = createDecipheriv("aes-128-gcm", this.remote.encryptionKey, iv, {
-          authTagLength: GCM_TAG_LENGTH,
-        });
-        decipher.setAAD(packet.subarray(0, offset));
-        decipher.setAuthTag(packet.subarray(end));
-        decipher.update(packet.subarray(offset, end)).copy(packet, offset);
-        decipher.final(); // throws when the tag does not match
-      } else {
-        const expected = this.hmac(this.remote.authKey, packet.subarray(0, end), roc);
-        if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), packet.subarray(end))) return false;
-        createDecipheriv("aes-128-ctr", this.remote.encryptionKey, iv)
-          .update(packet.subarray(offset, end))
-          .copy(packet, offset);
-      }
-    } catch {
-      return false;
+    if (!this.gcm) {
+      const expected = this.hmac(this.remote.authKey, packet.subarray(0, end), this.rocBytesOf(roc));
+      if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), packet.subarray(end))) return false;
     }
-    return true;
+    const iv = this.writeIv(this.remote.salt, rtpSsrc(packet), roc, rtpSequenceNumber(packet));
+    return this.openBody(iv, packet.subarray(0, offset), packet, offset, end, packet.subarray(end));
   }
 
   sealRtcp(packet: Buffer, index: number, out: Buffer): Buffer {
@@ -91,22 +68,13 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     packet.copy(out, 0, 0, SRTCP_CLEAR);
     // The SRTCP index takes the place of ROC || SEQ in the IV.
     const iv = this.writeIv(this.local.salt, packet.readUInt32BE(4), index >>> 16, index & 0xffff);
-    const body = packet.subarray(SRTCP_CLEAR);
+    const aad = this.gcm ? Buffer.concat([out.subarray(0, SRTCP_CLEAR), eIndex]) : EMPTY;
+    this.sealBody(iv, aad, packet.subarray(SRTCP_CLEAR), out, SRTCP_CLEAR, length);
     if (this.gcm) {
-      const cipher = createCipheriv("aes-128-gcm", this.local.encryptionKey, iv, {
-        authTagLength: GCM_TAG_LENGTH,
-      });
-      cipher.setAAD(Buffer.concat([out.subarray(0, SRTCP_CLEAR), eIndex]));
-      cipher.update(body).copy(out, SRTCP_CLEAR);
-      cipher.final();
-      cipher.getAuthTag().copy(out, length);
       eIndex.copy(out, length + GCM_TAG_LENGTH);
     } else {
-      createCipheriv("aes-128-ctr", this.local.encryptionKey, iv).update(body).copy(out, SRTCP_CLEAR);
       eIndex.copy(out, length);
-      const tag = createHmac("sha1", this.local.authKey)
-        .update(out.subarray(0, length + SRTCP_INDEX_BYTES))
-        .digest();
+      const tag = this.hmac(this.local.authKey, out.subarray(0, length + SRTCP_INDEX_BYTES));
       tag.copy(out, length + SRTCP_INDEX_BYTES, 0, HMAC_TAG_LENGTH);
     }
     return out;
@@ -117,33 +85,58 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     if (end < SRTCP_CLEAR) return -1;
     const eIndex = this.gcm
       ? packet.subarray(packet.length - SRTCP_INDEX_BYTES)
-      : packet.subarray(end, end + 4);
+      : packet.subarray(end, end + SRTCP_INDEX_BYTES);
     if ((eIndex[0]! & 0x80) === 0) return -1; // unencrypted SRTCP is not what WebRTC sends
+    if (!this.gcm) {
+      const expected = this.hmac(this.remote.authKey, packet.subarray(0, end + SRTCP_INDEX_BYTES));
+      const tag = packet.subarray(end + SRTCP_INDEX_BYTES);
+      if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), tag)) return -1;
+    }
     const index = eIndex.readUInt32BE(0) & 0x7fffffff;
     const iv = this.writeIv(this.remote.salt, packet.readUInt32BE(4), index >>> 16, index & 0xffff);
-    try {
-      if (this.gcm) {
-        const decipher = createDecipheriv("aes-128-gcm", this.remote.encryptionKey, iv, {
-          authTagLength: GCM_TAG_LENGTH,
-        });
-        decipher.setAAD(Buffer.concat([packet.subarray(0, SRTCP_CLEAR), eIndex]));
-        decipher.setAuthTag(packet.subarray(end, end + GCM_TAG_LENGTH));
-        decipher.update(packet.subarray(SRTCP_CLEAR, end)).copy(packet, SRTCP_CLEAR);
-        decipher.final(); // throws when the tag does not match
-      } else {
-        const expected = createHmac("sha1", this.remote.authKey)
-          .update(packet.subarray(0, end + SRTCP_INDEX_BYTES))
-          .digest();
-        const tag = packet.subarray(end + SRTCP_INDEX_BYTES);
-        if (!timingSafeEqual(expected.subarray(0, HMAC_TAG_LENGTH), tag)) return -1;
-        createDecipheriv("aes-128-ctr", this.remote.encryptionKey, iv)
-          .update(packet.subarray(SRTCP_CLEAR, end))
-          .copy(packet, SRTCP_CLEAR);
-      }
-    } catch {
-      return -1;
+    const aad = this.gcm ? Buffer.concat([packet.subarray(0, SRTCP_CLEAR), eIndex]) : EMPTY;
+    const tag = packet.subarray(end, end + GCM_TAG_LENGTH);
+    return this.openBody(iv, aad, packet, SRTCP_CLEAR, end, tag) ? end : -1;
+  }
+
+  /**
+   * The cipher pass of SRTP and SRTCP alike: `body` encrypted into `out` from `at`; for GCM
+   * after `aad`, its tag written at `tagAt`.
+   */
+  private sealBody(iv: Buffer, aad: Buffer, body: Buffer, out: Buffer, at: number, tagAt: number): void {
+    if (!this.gcm) {
+      createCipheriv("aes-128-ctr", this.local.encryptionKey, iv).update(body).copy(out, at);
+      return;
     }
-    return end;
+    const cipher = createCipheriv("aes-128-gcm", this.local.encryptionKey, iv, {
+      authTagLength: GCM_TAG_LENGTH,
+    });
+    cipher.setAAD(aad);
+    cipher.update(body).copy(out, at);
+    cipher.final();
+    cipher.getAuthTag().copy(out, tagAt);
+  }
+
+  /** Its reverse, in place (the body is `packet` from `at` to `end`); for GCM, false when `tag` does not match. */
+  private openBody(iv: Buffer, aad: Buffer, packet: Buffer, at: number, end: number, tag: Buffer): boolean {
+    try {
+      if (!this.gcm) {
+        createDecipheriv("aes-128-ctr", this.remote.encryptionKey, iv)
+          .update(packet.subarray(at, end))
+          .copy(packet, at);
+        return true;
+      }
+      const decipher = createDecipheriv("aes-128-gcm", this.remote.encryptionKey, iv, {
+        authTagLength: GCM_TAG_LENGTH,
+      });
+      decipher.setAAD(aad);
+      decipher.setAuthTag(tag);
+      decipher.update(packet.subarray(at, end)).copy(packet, at);
+      decipher.final(); // throws when the tag does not match
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** RFC 3711 §4.1.1 (AES-CM) or RFC 7714 §8.1 (GCM): salt XOR (SSRC, ROC, SEQ), in place. */
@@ -158,8 +151,13 @@ export class NodeCryptoSrtpCipher implements SrtpPacketCipher {
     return iv;
   }
 
-  private hmac(key: Buffer, authenticated: Buffer, roc: number): Buffer {
+  private rocBytesOf(roc: number): Buffer {
     this.rocBytes.writeUInt32BE(roc >>> 0, 0);
-    return createHmac("sha1", key).update(authenticated).update(this.rocBytes).digest();
+    return this.rocBytes;
+  }
+
+  /** HMAC-SHA1 over what is authenticated, then the trailer (SRTP's ROC; SRTCP has none). */
+  private hmac(key: Buffer, authenticated: Buffer, trailer: Buffer = EMPTY): Buffer {
+    return createHmac("sha1", key).update(authenticated).update(trailer).digest();
   }
 }
