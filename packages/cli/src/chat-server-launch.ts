@@ -117,26 +117,18 @@ export async function launchChatServer(
 }
 
 /**
- * Waits for SIGINT or SIGTERM, runs `stop` once, and resolves with exit code 0 (1, said why, when
- * stopping failed). Signals that come while it stops are ignored: Ctrl-C reaches the `callgate`
- * parent (see node-flags.ts) and this process alike, and a service manager may signal every
- * process of the service.
+ * Waits for SIGINT or SIGTERM, runs `stop` once, and resolves with exit code 0; when stopping
+ * fails it rejects, and bin/callgate.js says why and exits 1. Signals that come while it stops are
+ * ignored: Ctrl-C reaches the `callgate` parent (see node-flags.ts) and this process alike, and a
+ * service manager may signal every process of the service.
  */
 export function untilSignalled(stop: (signal: string) => Promise<void>): Promise<number> {
-  return new Promise<number>((done) => {
+  return new Promise<number>((done, fail) => {
     let stopping = false;
     const on = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      stop(signal).then(
-        () => done(0),
-        (err: unknown) => {
-          console.error(
-            `callgate: stopping failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-          );
-          done(1);
-        },
-      );
+      stop(signal).then(() => done(0), fail);
     };
     process.on("SIGINT", () => on("SIGINT"));
     process.on("SIGTERM", () => on("SIGTERM"));
