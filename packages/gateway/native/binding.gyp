@@ -7,6 +7,12 @@
       "defines": ["OPENSSL_API_COMPAT=30000", "OPENSSL_NO_DEPRECATED"]
     },
     {
+      "target_name": "callgate_dtls",
+      "sources": ["dtls_engine.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "defines": ["OPENSSL_API_COMPAT=30000", "OPENSSL_NO_DEPRECATED"]
+    },
+    {
       "target_name": "callgate_udp",
       "sources": ["udp_batch.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]

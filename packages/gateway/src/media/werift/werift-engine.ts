@@ -1,4 +1,5 @@
 import { RTCDtlsTransport } from "werift";
+import { nativeDtlsAvailable } from "../dtls/native-dtls.js";
 import {
   type MediaEngine,
   type MediaPeer,
@@ -26,7 +27,10 @@ export class WeriftEngine implements MediaEngine {
   }
 
   describeRelay(): string {
-    if (!fastPathEnabled()) return "werift for every packet (CALLGATE_MEDIA_FAST_PATH=0)";
+    const dtls = nativeDtlsAvailable()
+      ? "DTLS in the native addon"
+      : "DTLS in werift (the native addon is not built or CALLGATE_DTLS=werift)";
+    if (!fastPathEnabled()) return `werift for every packet (CALLGATE_MEDIA_FAST_PATH=0), ${dtls}`;
     const srtp =
       srtpImplementation() === "native"
         ? "SRTP in the native addon"
@@ -34,7 +38,7 @@ export class WeriftEngine implements MediaEngine {
     const udp = batchedUdpEnabled()
       ? "media read in batches (recvmmsg)"
       : "media read through dgram (the UDP addon is not built or CALLGATE_MEDIA_BATCHED_UDP=0)";
-    return `fast path, ${srtp}, ${udp}`;
+    return `fast path, ${srtp}, ${dtls}, ${udp}`;
   }
 
   describePorts(): string {

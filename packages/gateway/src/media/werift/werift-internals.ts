@@ -122,3 +122,20 @@ export function udpTransports(connection: ConnectionInternals): UdpTransportInte
 export function gatherCandidates(pc: RTCPeerConnection): Promise<void> {
   return (pc as unknown as { gatherCandidates(): Promise<void> }).gatherCandidates();
 }
+
+/** What the werift patch hands a PeerConnection's own DTLS engine (its config's dtlsSocketFactory). */
+export interface DtlsSocketOptions {
+  /** werift's certificate and private key, PEM. */
+  cert: string;
+  key: string;
+  /** The ICE transport: DTLS datagrams come in through onData, which the DTLS socket sets. */
+  transport: { onData: (datagram: Buffer) => void; send(datagram: Buffer): Promise<void> | void };
+  srtpProfiles: number[];
+}
+
+export type DtlsSocketFactory = (role: "client" | "server", options: DtlsSocketOptions) => unknown;
+
+/** A werift PeerConfig whose PeerConnection runs DTLS on `factory`'s sockets (see the patch). */
+export function withDtlsSocketFactory<T extends object>(config: T, factory: DtlsSocketFactory): T {
+  return { ...config, dtlsSocketFactory: factory };
+}

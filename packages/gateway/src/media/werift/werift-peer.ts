@@ -8,6 +8,7 @@ import {
   RtcpPayloadSpecificFeedback,
   type RtpPacket,
 } from "werift";
+import { nativeDtlsAvailable } from "../dtls/native-dtls.js";
 import type { HostCandidates } from "../host-candidates.js";
 import type {
   MediaKind,
@@ -17,9 +18,10 @@ import type {
   RemoteCandidate,
 } from "../media-peer.js";
 import { SlowlinkCounter } from "../slowlink-counter.js";
+import { NativeDtlsSocket, nativeDtlsSocketFactory } from "./native-dtls-socket.js";
 import { rembPacket } from "./remb.js";
 import { fastPathEnabled, SrtpFastPath } from "./srtp-fast-path.js";
-import { gatherCandidates } from "./werift-internals.js";
+import { dtlsInternals, gatherCandidates, withDtlsSocketFactory } from "./werift-internals.js";
 
 export interface WeriftSettings {
   /** Which local addresses become host candidates, and how the SDP shows them (1:1 NAT). */
@@ -82,7 +84,7 @@ export class WeriftPeer implements MediaPeer {
     this.slowlink = new SlowlinkCounter(options.slowlinkThreshold, (mid, kind, uplink, lost) => {
       if (!this.done) options.events.slowlink(mid, kind, uplink, lost);
     });
-    this.pc = new RTCPeerConnection({
+    const config: Partial<PeerConfig> = {
       iceServers: settings.iceServers,
       // werift skips loopback unless told; excluded addresses still get a socket from werift, so
       // they are kept out of the SDP and out of every candidate pair.
@@ -93,7 +95,12 @@ export class WeriftPeer implements MediaPeer {
       codecs,
       headerExtensions: { audio: [], video: [] },
       bundlePolicy: "max-bundle",
-    });
+    };
+    // DTLS on OpenSSL when the addon is built: a handshake step in werift's JavaScript takes
+    // several milliseconds, and call set-up waits on them.
+    this.pc = new RTCPeerConnection(
+      nativeDtlsAvailable() ? withDtlsSocketFactory(config, nativeDtlsSocketFactory) : config,
+    );
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && !this.connected) {
         this.connected = true;
@@ -254,6 +261,11 @@ export class WeriftPeer implements MediaPeer {
     if (this.rembTimer) clearInterval(this.rembTimer);
     this.slowlink.close();
     this.fastPath?.close();
+    // As Janus, the peer hears a close_notify at hang-up (werift's own DTLS sends none).
+    for (const dtls of this.pc.dtlsTransports) {
+      const socket = dtlsInternals(dtls).dtls;
+      if (socket instanceof NativeDtlsSocket) socket.close();
+    }
     this.pc.close().catch(() => {});
     this.options.events.closed(reason);
   }
