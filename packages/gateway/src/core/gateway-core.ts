@@ -326,7 +326,11 @@ export class GatewayCore {
       },
       closePeerConnection: () => this.hangupMedia(handle, "Close PC"),
       prepareAnswer: () => {
-        if (handle.pendingOffer !== undefined) handle.peer?.prepareAnswer(handle.pendingOffer);
+        // After the events already pushed (setImmediate runs in order): taking the offer in
+        // costs a millisecond or two that the callee's incomingcall need not wait for.
+        setImmediate(() => {
+          if (handle.pendingOffer !== undefined) handle.peer?.prepareAnswer(handle.pendingOffer);
+        });
       },
       answerOffer: () => this.answerOffer(handle),
       makeOffer: (kinds) => this.makeOffer(session, handle, kinds),
