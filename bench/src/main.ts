@@ -12,12 +12,14 @@ import {
   startCallgate,
   startJanus,
 } from "../../e2e/dist/support/processes.js";
+import { percentile } from "./proc-stats.js";
 import { GENERATOR_SATURATED, renderReport, type TargetResults } from "./report.js";
 import {
   addTokensPerSecond,
   adminRequest,
   type CallsResult,
   concurrentCalls,
+  loneCallSetups,
   memoryPerIdleSession,
   signallingCycles,
   TOKEN,
@@ -26,6 +28,8 @@ import {
 const full = process.argv.includes("--full");
 const levels = full ? [1, 10, 50] : [1, 5];
 const seconds = full ? 10 : 4;
+/** Set-up samples of the 1-call level beyond its rounds' (see callLevels). */
+const LONE_CALL_SETUPS = full ? 17 : 4;
 // Enough sessions that their memory stands out of the heap's own swings (a few MB either way).
 const IDLE_SESSIONS = full ? 10_000 : 500;
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
@@ -67,15 +71,18 @@ async function requestRates(targets: RunningTarget[]): Promise<RequestRates[]> {
 }
 
 /**
- * Each figure's median over rounds; the generator's load is the highest seen, so † errs towards
+ * Each figure's median over rounds (set-up times: percentiles of every call's, pooled); the generator's load is the highest seen, so † errs towards
  * marking. Memory per call is the first round's: later rounds start from a heap the bigger levels
  * before them grew (and shrink as it is collected), so their RSS growth says nothing per call.
  */
-function medianOfRounds(rounds: CallsResult[]): CallsResult {
+function medianOfRounds(rounds: CallsResult[], extraSetups: number[] = []): CallsResult {
   const m = (pick: (r: CallsResult) => number) => median(rounds.map(pick));
+  // Set-up times are pooled over the rounds (one sample a call), with any extra samples.
+  const setups = [...rounds.flatMap((r) => r.setupSamples), ...extraSetups].sort((a, b) => a - b);
   return {
     calls: rounds[0]!.calls,
-    setupMs: { p50: m((r) => r.setupMs.p50), p99: m((r) => r.setupMs.p99) },
+    setupMs: { p50: percentile(setups, 50), p99: percentile(setups, 99) },
+    setupSamples: setups,
     cpuUsPerPacket: m((r) => r.cpuUsPerPacket),
     latencyMs: {
       p50: m((r) => r.latencyMs.p50),
@@ -106,7 +113,21 @@ async function callLevels(names: string[], targets: RunningTarget[]): Promise<Ca
       }
     }
   }
-  return results.map((perLevel) => perLevel.map(medianOfRounds));
+  // One call a round is three set-up samples at the 1-call level, too few for a median of a
+  // distribution with 0.5 s outliers (Janus's): calls placed alone, the targets taking turns,
+  // add LONE_CALL_SETUPS samples each.
+  const lone: number[][] = targets.map(() => []);
+  if (levels[0] === 1) {
+    for (let i = 0; i < LONE_CALL_SETUPS; i++) {
+      for (const [t, target] of targets.entries()) {
+        if (i === 0) console.log(`[${names[t]}] set-up of ${LONE_CALL_SETUPS} calls placed alone`);
+        lone[t]!.push(...(await loneCallSetups(target, 1, 1000 + i)));
+      }
+    }
+  }
+  return results.map((perLevel, t) =>
+    perLevel.map((rounds, l) => medianOfRounds(rounds, levels[l] === 1 ? lone[t] : [])),
+  );
 }
 
 /**

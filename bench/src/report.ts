@@ -134,7 +134,10 @@ five windows per gateway, taken with both gateways running and their windows alt
 machine's speed drifts by tens of percent over minutes; alternating lays the drift on both
 alike), after a warm-up window of each that is not counted (the generator and Callgate are
 JIT-compiled and start cold). Each call count ran in rounds (three in full mode), the gateways
-taking turns level by level, and each call figure is its median over the rounds, except memory
+taking turns level by level, and each call figure is its median over the rounds, except set-up
+times, whose percentiles are taken over every call of every round pooled (at 1 call with 17 more
+calls placed alone in full mode, 4 in quick, the gateways taking turns: three samples are too few
+for a median where Janus has half-second outliers), and memory
 per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
 gateway process's user + system time from /proc over the measuring window, divided by the
 packets the peers received through it. Memory is VmRSS growth from before the calls to their

@@ -111,6 +111,8 @@ async function placeCall(t: RunningTarget, index: number): Promise<Call> {
 export interface CallsResult {
   calls: number;
   setupMs: { p50: number; p99: number };
+  /** Every call's set-up time (ms), for pooling over rounds. */
+  setupSamples: number[];
   cpuUsPerPacket: number;
   latencyMs: { p50: number; p99: number; max: number };
   lossPercent: number;
@@ -159,6 +161,7 @@ export async function concurrentCalls(
     return {
       calls: count,
       setupMs: { p50: percentile(setups, 50), p99: percentile(setups, 99) },
+      setupSamples: setups,
       cpuUsPerPacket: ((cpu1 - cpu0) * 1e6) / Math.max(1, received),
       latencyMs: {
         p50: percentile(latencies, 50),
@@ -179,4 +182,18 @@ export async function concurrentCalls(
     }
     await sleep(500);
   }
+}
+
+/** Set-up times of `count` calls placed one at a time, each hung up before the next (no media). */
+export async function loneCallSetups(t: RunningTarget, count: number, firstIndex: number): Promise<number[]> {
+  const setups: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const call = await placeCall(t, firstIndex + i);
+    setups.push(call.setupMs);
+    for (const p of call.peers) await p.close().catch(() => {});
+    for (const s of call.sessions) await s.destroy().catch(() => {});
+    for (const conn of call.connections) conn.close();
+    await sleep(200);
+  }
+  return setups;
 }
