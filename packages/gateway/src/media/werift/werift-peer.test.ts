@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RTCPeerConnection } from "werift";
+import { eventually } from "../../testing/werift-client.js";
+import { nativeDtlsAvailable } from "../dtls/native-dtls.js";
 import { HostCandidates } from "../host-candidates.js";
 import type { MediaPeer } from "../media-peer.js";
+import { NativeDtlsSocket, nativeDtlsSocketFactory } from "./native-dtls-socket.js";
 import { WeriftEngine } from "./werift-engine.js";
+import { dtlsInternals, withDtlsSocketFactory } from "./werift-internals.js";
 
 const hosts = new HostCandidates(
   { enforce: ["127.0.0.1"], ignore: [], nat11Mapping: [], keepPrivateHost: false },
@@ -105,5 +109,79 @@ describe("werift peer: answering an offer taken in ahead (VideoCall's caller whi
     const answer = await p.answer(second.sdp);
     assert.match(answer, /^m=audio /m);
     assert.doesNotMatch(answer, /^m=video /m, "the answer is to the audio-only offer that came second");
+  });
+});
+
+describe("werift peer: DTLS", { skip: !nativeDtlsAvailable() }, () => {
+  /** A gateway peer connected to a werift "browser" (on native DTLS too when `nativeBrowser`). */
+  async function connectedPair(nativeBrowser: boolean) {
+    const config = { iceAdditionalHostAddresses: ["127.0.0.1"] };
+    const browser = new RTCPeerConnection(
+      nativeBrowser ? withDtlsSocketFactory(config, nativeDtlsSocketFactory) : config,
+    );
+    browser.addTransceiver("audio", { direction: "sendrecv" });
+    await browser.setLocalDescription(await browser.createOffer());
+    await new Promise<void>((resolve) => {
+      if (browser.iceGatheringState === "complete") resolve();
+      else browser.iceGatheringStateChange.subscribe((s) => s === "complete" && resolve());
+    });
+    let connected!: () => void;
+    const up = new Promise<void>((r) => (connected = r));
+    const closedWith: string[] = [];
+    const gateway = engine.createPeer({
+      events: {
+        connected: () => connected(),
+        media: () => {},
+        rtp: () => {},
+        keyframeRequest: () => {},
+        slowlink: () => {},
+        localCandidate: () => {},
+        closed: (reason) => closedWith.push(reason),
+      },
+      noMediaTimer: 1,
+      fullTrickle: false,
+      slowlinkThreshold: 0,
+      minNackQueue: 200,
+    });
+    const browserUp = new Promise<void>((resolve) =>
+      browser.connectionStateChange.subscribe((s) => s === "connected" && resolve()),
+    );
+    const answer = await gateway.answer(browser.localDescription!.sdp);
+    await browser.setRemoteDescription({ type: "answer", sdp: answer });
+    await Promise.all([up, browserUp]);
+    return { browser, gateway, closedWith };
+  }
+
+  it("runs DTLS on the native addon, and sends the peer a close_notify at close", {
+    timeout: 10_000,
+  }, async () => {
+    const { browser, gateway } = await connectedPair(false);
+    try {
+      const pc = (gateway as unknown as { pc: RTCPeerConnection }).pc;
+      assert.ok(dtlsInternals(pc.dtlsTransports[0]!).dtls instanceof NativeDtlsSocket);
+      const dtls = browser.dtlsTransports[0]!;
+      const closed = new Promise<void>((resolve) =>
+        dtls.onStateChange.subscribe((s) => s === "closed" && resolve()),
+      );
+      gateway.close("test over");
+      await closed; // the browser's DTLS closed on our alert, not on a timeout
+    } finally {
+      gateway.close("test over");
+      await browser.close();
+    }
+  });
+
+  it("hangs up at once ('DTLS alert') when the peer's close_notify comes", { timeout: 10_000 }, async () => {
+    const { browser, gateway, closedWith } = await connectedPair(true);
+    try {
+      const started = Date.now();
+      (dtlsInternals(browser.dtlsTransports[0]!).dtls as unknown as NativeDtlsSocket).close();
+      await eventually(() => closedWith.length > 0, 5000, "the gateway peer closed");
+      assert.deepEqual(closedWith, ["DTLS alert"]);
+      assert.ok(Date.now() - started < 1000, "not the 8 s no-packets watch");
+    } finally {
+      gateway.close("test over");
+      await browser.close();
+    }
   });
 });

@@ -104,6 +104,12 @@ export class WeriftPeer implements MediaPeer {
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === "connected" && !this.connected) {
         this.connected = true;
+        // werift leaves the PeerConnection "connected" when the peer's close_notify closes DTLS.
+        for (const dtls of this.pc.dtlsTransports) {
+          dtls.onStateChange.subscribe((dtlsState) => {
+            if (dtlsState === "closed" && !this.done) this.close("DTLS alert");
+          });
+        }
         this.startFastPath();
         this.options.events.connected();
         this.startWatch();
@@ -261,12 +267,13 @@ export class WeriftPeer implements MediaPeer {
     if (this.rembTimer) clearInterval(this.rembTimer);
     this.slowlink.close();
     this.fastPath?.close();
-    // As Janus, the peer hears a close_notify at hang-up (werift's own DTLS sends none).
+    // As Janus, the peer hears a close_notify at hang-up (werift's own DTLS sends none); the
+    // sockets close a turn later, once it is on its way (dgram sends after a lookup tick).
     for (const dtls of this.pc.dtlsTransports) {
       const socket = dtlsInternals(dtls).dtls;
       if (socket instanceof NativeDtlsSocket) socket.close();
     }
-    this.pc.close().catch(() => {});
+    setImmediate(() => this.pc.close().catch(() => {}));
     this.options.events.closed(reason);
   }
 
