@@ -14,11 +14,14 @@ describe("gateway Node flags", () => {
 
   it("are not added again when Node already has them, by flag or NODE_OPTIONS, whatever the value", () => {
     assert.equal(needsGatewayFlags(argv("gateway"), [...GATEWAY_NODE_FLAGS], {}), false);
-    assert.equal(needsGatewayFlags(argv("gateway"), ["--max-semi-space-size=16"], {}), false);
+    const others = ["--memory-reducer", "--expose-gc"];
+    assert.equal(needsGatewayFlags(argv("gateway"), ["--max-semi-space-size=16", ...others], {}), false);
     assert.equal(
-      needsGatewayFlags(argv("gateway"), [], { NODE_OPTIONS: "--inspect --max-semi-space-size=8" }),
+      needsGatewayFlags(argv("gateway"), others, { NODE_OPTIONS: "--inspect --max-semi-space-size=8" }),
       false,
     );
+    // One missing: Node starts again with all of them, the ones given by hand last (they win).
+    assert.equal(needsGatewayFlags(argv("gateway"), ["--max-semi-space-size=16"], {}), true);
   });
 
   it("can be turned off: CALLGATE_NODE_FLAGS=0", () => {

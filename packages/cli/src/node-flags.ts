@@ -7,7 +7,18 @@ import { spawn } from "node:child_process";
  * the gateway's resident memory per call fell from 1,364 to 388 KiB at 10 calls and from 810 to
  * 655 KiB at 40 (docs/media.md, "Memory"). Node reads heap sizes only when it starts, hence a restart.
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=4"];
+export const GATEWAY_NODE_FLAGS: readonly string[] = [
+  "--max-semi-space-size=4",
+  // V8's memory reducer, which shrinks the heap of a process it takes for idle, ran three full
+  // compacting collections in a row while one call was relayed, pausing it for 5-30 ms each
+  // (docs/media.md, "Garbage collection"). The gateway collects once media has stopped instead
+  // (media/idle-collection.ts), for which it needs gc().
+  "--no-memory-reducer",
+  "--expose-gc",
+];
+
+/** A flag's name, without its value or a `no-` negation: `--no-memory-reducer` is `--memory-reducer`. */
+const flagName = (flag: string) => flag.split("=")[0]!.replace(/^--no-/, "--");
 
 const GATEWAY_COMMANDS = new Set(["gateway", "start"]);
 /** Set in the child: the `callgate` process it runs for (see stopWithParent). */
@@ -41,7 +52,7 @@ export function needsGatewayFlags(
 ): boolean {
   if (env.CALLGATE_NODE_FLAGS === "0" || !GATEWAY_COMMANDS.has(argv[2] ?? "")) return false;
   const given = [...execArgv, ...(env.NODE_OPTIONS?.split(/\s+/) ?? [])];
-  return GATEWAY_NODE_FLAGS.some((flag) => !given.some((g) => g.split("=")[0] === flag.split("=")[0]));
+  return GATEWAY_NODE_FLAGS.some((flag) => !given.some((g) => flagName(g) === flagName(flag)));
 }
 
 /**

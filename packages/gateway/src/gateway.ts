@@ -9,6 +9,7 @@ import { GatewayCore } from "./core/gateway-core.js";
 import { JanusApi } from "./core/janus-api.js";
 import { ServerInfo } from "./core/server-info.js";
 import { HostCandidates } from "./media/host-candidates.js";
+import { collectWhenMediaStops } from "./media/idle-collection.js";
 import { WeriftEngine } from "./media/werift/werift-engine.js";
 import { GatewayMetrics } from "./observability/metrics.js";
 import { loadPlugins } from "./plugins/registry.js";
@@ -318,6 +319,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     throw err;
   }
   core.start();
+  const idleCollection = collectWhenMediaStops(() => media.counters);
 
   return {
     core,
@@ -344,6 +346,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
       log.info({ fingerprint: (wsTls ?? httpTls)?.fingerprint }, "TLS certificates reloaded");
     },
     async close() {
+      idleCollection.stop();
       for (const t of wsTransports) t.close();
       wsTransports = [];
       core.close();
