@@ -15,6 +15,7 @@ interface DtlsAddon {
   exportKeyingMaterial(session: object, label: string, length: number): Buffer;
   write(session: object, data: Buffer): boolean;
   shutdown(session: object): DtlsState;
+  liveSessions(): number;
 }
 
 export enum DtlsState {
@@ -44,6 +45,11 @@ function addon(): DtlsAddon {
   const loaded = nativeAddon<DtlsAddon>("callgate_dtls");
   if (!loaded) throw new Error("the DTLS addon (packages/gateway/native) is not built");
   return loaded;
+}
+
+/** Sessions OpenSSL holds (made and not yet collected): for tests that look for leaks. */
+export function liveNativeDtlsSessions(): number {
+  return addon().liveSessions();
 }
 
 /** One OpenSSL context per certificate and profile list (a gateway has one certificate). */
@@ -166,7 +172,6 @@ export class DtlsSession {
       this.timer = undefined;
       this.step(addon().handleTimeout(this.native));
     }, ms);
-    this.timer.unref();
   }
 
   private stopTimer(): void {

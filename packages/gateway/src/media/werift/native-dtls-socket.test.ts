@@ -22,6 +22,8 @@ interface Options {
   serverProfiles?: number[];
   /** Drops the client's datagrams while this says so (index from 0). */
   dropFromClient?: (index: number) => boolean;
+  /** Drops the server's datagrams while this says so. */
+  dropFromServer?: (datagram: Buffer) => boolean;
   /** The fingerprint the client expects of the server (default: the right one). */
   wrongServerFingerprint?: boolean;
 }
@@ -33,7 +35,9 @@ async function pair(options: Options) {
   const clientConnection = fakeIceConnection((data) => {
     if (!options.dropFromClient?.(sentByClient++)) serverConnection.onData.execute(data);
   });
-  const serverConnection = fakeIceConnection((data) => clientConnection.onData.execute(data));
+  const serverConnection = fakeIceConnection((data) => {
+    if (!options.dropFromServer?.(data)) clientConnection.onData.execute(data);
+  });
   const transport = (connection: unknown, role: "client" | "server", engine: Engine, profiles: number[]) => {
     const config = engine === "native" ? { dtlsSocketFactory: nativeDtlsSocketFactory } : {};
     const t = new RTCDtlsTransport(config as never, { connection } as never, certificate, profiles as never);
@@ -117,6 +121,25 @@ describe("DTLS on OpenSSL (the native addon) behind werift's DTLS transport", {
     const took = performance.now() - started;
     assert.ok(took >= 350, `connected after ${took} ms: the ClientHello was dropped`);
     assert.equal(client.state, "connected");
+  });
+
+  // With a native client only: werift resends a flight as the same records (same sequence
+  // numbers), which OpenSSL, as Janus's, drops as replays; browsers send new records.
+  it("resends its last flight when the client did not get it, after it counts itself connected", async () => {
+    let dropped = 0;
+    const { client, server } = await pair({
+      client: "native",
+      server: "native",
+      // The server's ChangeCipherSpec and Finished (record type 20 first), once.
+      dropFromServer: (datagram) => datagram[0] === 20 && dropped++ === 0,
+    });
+    await Promise.all([client.start(), server.start()]);
+    assert.equal(dropped, 2, "dropped once, then resent");
+    assert.equal(client.state, "connected");
+    assertSameKeys(client, server, GCM);
+    // The server's record buffers went once it was connected, and came back for the resend.
+    (dtlsInternals(server).dtls as unknown as NativeDtlsSocket).close();
+    await eventually(() => client.state === "closed", 2000, "the client saw the close_notify");
   });
 
   it("fails the transport when the peer's certificate is not the one the SDP named", async () => {
