@@ -150,6 +150,17 @@ static session_t *get_session(napi_env env, napi_value value) {
   return (session_t *)data;
 }
 
+/* A call's `count` arguments into argv, the first being a session, which this returns; NULL,
+   with a JavaScript error saying `usage`, when the call is not that. */
+static session_t *session_call(napi_env env, napi_callback_info info, size_t count, napi_value *argv,
+                               const char *usage) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  session_t *s = argc == count ? get_session(env, argv[0]) : NULL;
+  if (!s) throw_error(env, usage);
+  return s;
+}
+
 /* createSession(context, isServer, mtu) */
 static napi_value create_session(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -244,15 +255,15 @@ static void drive(session_t *s, napi_env env, napi_value app_data) {
 /* feed(session, datagram | null, appData: Buffer[]): a datagram from the peer (null: none, e.g.
    the client's first step); application data read goes into appData. Returns the state. */
 static napi_value feed(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
+  const char *usage = "feed(session, datagram | null, appData[])";
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 3 ? get_session(env, argv[0]) : NULL;
+  session_t *s = session_call(env, info, 3, argv, usage);
+  if (!s) return NULL;
   napi_valuetype input_type = napi_undefined;
-  if (s) napi_typeof(env, argv[1], &input_type);
+  napi_typeof(env, argv[1], &input_type);
   bool is_array = false;
-  if (s) napi_is_array(env, argv[2], &is_array);
-  if (!s || !is_array) return throw_error(env, "feed(session, datagram | null, appData[])");
+  napi_is_array(env, argv[2], &is_array);
+  if (!is_array) return throw_error(env, usage);
   if (input_type != napi_null && input_type != napi_undefined) {
     uint8_t *data;
     size_t len;
@@ -272,11 +283,9 @@ static napi_value feed(napi_env env, napi_callback_info info) {
 /* takeOutput(session): every record OpenSSL wrote since the last call, as one Buffer (records
    back to back, each with its header: the caller packs them into datagrams), or null. */
 static napi_value take_output(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "takeOutput(session)");
+  session_t *s = session_call(env, info, 1, argv, "takeOutput(session)");
+  if (!s) return NULL;
   size_t pending = BIO_ctrl_pending(s->out);
   napi_value result;
   if (pending == 0) {
@@ -292,11 +301,9 @@ static napi_value take_output(napi_env env, napi_callback_info info) {
 
 /* timeoutMs(session): milliseconds until a flight is due again (handleTimeout then), or -1. */
 static napi_value timeout_ms(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "timeoutMs(session)");
+  session_t *s = session_call(env, info, 1, argv, "timeoutMs(session)");
+  if (!s) return NULL;
   struct timeval tv;
   if (s->state > STATE_CONNECTED || DTLSv1_get_timeout(s->ssl, &tv) != 1) return int_value(env, -1);
   return int_value(env, (int32_t)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000));
@@ -305,11 +312,9 @@ static napi_value timeout_ms(napi_env env, napi_callback_info info) {
 /* handleTimeout(session): resends the last flight if its timer ran out; returns the state (a
    handshake that gave up after OpenSSL's last retransmission is failed). */
 static napi_value handle_timeout(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "handleTimeout(session)");
+  session_t *s = session_call(env, info, 1, argv, "handleTimeout(session)");
+  if (!s) return NULL;
   if (s->state <= STATE_CONNECTED && with_buffers(s) && DTLSv1_handle_timeout(s->ssl) < 0) {
     s->state = STATE_FAILED;
     take_openssl_error(s->error, sizeof(s->error), "the DTLS handshake timed out");
@@ -319,11 +324,9 @@ static napi_value handle_timeout(napi_env env, napi_callback_info info) {
 
 /* errorMessage(session): why the session failed. */
 static napi_value error_message(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "errorMessage(session)");
+  session_t *s = session_call(env, info, 1, argv, "errorMessage(session)");
+  if (!s) return NULL;
   napi_value result;
   napi_create_string_utf8(env, s->error, NAPI_AUTO_LENGTH, &result);
   return result;
@@ -331,11 +334,9 @@ static napi_value error_message(napi_env env, napi_callback_info info) {
 
 /* peerCertificate(session): the peer's certificate (DER), or null. */
 static napi_value peer_certificate(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "peerCertificate(session)");
+  session_t *s = session_call(env, info, 1, argv, "peerCertificate(session)");
+  if (!s) return NULL;
   napi_value result;
   napi_get_null(env, &result);
   X509 *cert = SSL_get1_peer_certificate(s->ssl);
@@ -352,27 +353,25 @@ static napi_value peer_certificate(napi_env env, napi_callback_info info) {
 
 /* srtpProfile(session): the SRTP protection profile's IANA number (RFC 5764 §4.1.2), or 0. */
 static napi_value srtp_profile(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "srtpProfile(session)");
+  session_t *s = session_call(env, info, 1, argv, "srtpProfile(session)");
+  if (!s) return NULL;
   SRTP_PROTECTION_PROFILE *profile = SSL_get_selected_srtp_profile(s->ssl);
   return int_value(env, profile ? (int32_t)profile->id : 0);
 }
 
 /* exportKeyingMaterial(session, label, length): RFC 5705 keying material (no context). */
 static napi_value export_keying_material(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
+  const char *usage = "exportKeyingMaterial(session, label, length: 1-1024)";
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 3 ? get_session(env, argv[0]) : NULL;
+  session_t *s = session_call(env, info, 3, argv, usage);
+  if (!s) return NULL;
   char label[64];
   size_t label_len = 0;
   uint32_t length = 0;
-  if (!s || napi_get_value_string_utf8(env, argv[1], label, sizeof(label), &label_len) != napi_ok ||
+  if (napi_get_value_string_utf8(env, argv[1], label, sizeof(label), &label_len) != napi_ok ||
       napi_get_value_uint32(env, argv[2], &length) != napi_ok || length == 0 || length > 1024)
-    return throw_error(env, "exportKeyingMaterial(session, label, length: 1-1024)");
+    return throw_error(env, usage);
   napi_value result;
   void *data;
   if (napi_create_buffer(env, length, &data, &result) != napi_ok) return throw_error(env, "out of memory");
@@ -386,13 +385,12 @@ static napi_value export_keying_material(napi_env env, napi_callback_info info) 
 
 /* write(session, data): application data; false when the session is not connected. */
 static napi_value write_data(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 2 ? get_session(env, argv[0]) : NULL;
+  session_t *s = session_call(env, info, 2, argv, "write(session, data)");
+  if (!s) return NULL;
   uint8_t *data;
   size_t len;
-  if (!s || !get_buffer(env, argv[1], &data, &len)) return throw_error(env, "write(session, data)");
+  if (!get_buffer(env, argv[1], &data, &len)) return throw_error(env, "write(session, data)");
   napi_value result;
   int ok = s->state == STATE_CONNECTED && len > 0 && with_buffers(s) &&
            SSL_write(s->ssl, data, (int)len) == (int)len;
@@ -403,11 +401,9 @@ static napi_value write_data(napi_env env, napi_callback_info info) {
 
 /* shutdown(session): queues our close_notify alert (takeOutput then sends it). */
 static napi_value shutdown_session(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  session_t *s = argc == 1 ? get_session(env, argv[0]) : NULL;
-  if (!s) return throw_error(env, "shutdown(session)");
+  session_t *s = session_call(env, info, 1, argv, "shutdown(session)");
+  if (!s) return NULL;
   if (s->state == STATE_CONNECTED && with_buffers(s)) SSL_shutdown(s->ssl);
   ERR_clear_error();
   if (s->state < STATE_CLOSED) s->state = STATE_CLOSED;

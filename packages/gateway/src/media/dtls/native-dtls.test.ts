@@ -3,10 +3,32 @@ import { describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { RTCDtlsTransport } from "werift";
-import { DtlsSession, liveNativeDtlsSessions, nativeDtlsAvailable } from "./native-dtls.js";
+import {
+  DtlsSession,
+  type DtlsSessionOptions,
+  liveNativeDtlsSessions,
+  nativeDtlsAvailable,
+} from "./native-dtls.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
+
+/** A session's options that do nothing, with `given` on top. */
+function options(given: Partial<DtlsSessionOptions>): DtlsSessionOptions {
+  const ignore = () => {};
+  return {
+    role: "client",
+    certPem: "",
+    keyPem: "",
+    srtpProfiles: [0x0001],
+    send: ignore,
+    connected: ignore,
+    data: ignore,
+    closed: ignore,
+    failed: ignore,
+    ...given,
+  };
+}
 
 /** A client and a server session wired to each other in memory; resolves once both are connected. */
 async function handshake(certPem: string, keyPem: string): Promise<void> {
@@ -46,17 +68,7 @@ describe("DTLS sessions on OpenSSL", { skip: !nativeDtlsAvailable() }, () => {
     for (let i = 0; i < 50; i++) await handshake(certificate.certPem, certificate.privateKey);
     for (let i = 0; i < 50; i++) {
       // started and left mid-handshake
-      new DtlsSession({
-        role: "client",
-        certPem: certificate.certPem,
-        keyPem: certificate.privateKey,
-        srtpProfiles: [0x0001],
-        send: () => {},
-        connected: () => {},
-        data: () => {},
-        closed: () => {},
-        failed: () => {},
-      }).close();
+      new DtlsSession(options({ certPem: certificate.certPem, keyPem: certificate.privateKey })).close();
     }
     assert.ok(liveNativeDtlsSessions() > before, "the sessions are counted");
     for (let i = 0; i < 50 && liveNativeDtlsSessions() > before; i++) {
@@ -68,36 +80,14 @@ describe("DTLS sessions on OpenSSL", { skip: !nativeDtlsAvailable() }, () => {
 
   it("refuses an SRTP profile list OpenSSL does not know, with what was given", () => {
     assert.throws(
-      () =>
-        new DtlsSession({
-          role: "server",
-          certPem: "x",
-          keyPem: "y",
-          srtpProfiles: [0x00ff],
-          send: () => {},
-          connected: () => {},
-          data: () => {},
-          closed: () => {},
-          failed: () => {},
-        }),
+      () => new DtlsSession(options({ srtpProfiles: [0x00ff] })),
       /no SRTP profile OpenSSL knows among 255/,
     );
   });
 
   it("refuses a certificate that is not PEM, saying which part", () => {
     assert.throws(
-      () =>
-        new DtlsSession({
-          role: "server",
-          certPem: "not a certificate",
-          keyPem: "not a key",
-          srtpProfiles: [0x0001],
-          send: () => {},
-          connected: () => {},
-          data: () => {},
-          closed: () => {},
-          failed: () => {},
-        }),
+      () => new DtlsSession(options({ certPem: "not a certificate", keyPem: "not a key" })),
       /DTLS context: the certificate \(PEM\) refused/,
     );
   });

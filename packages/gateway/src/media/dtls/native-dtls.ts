@@ -98,10 +98,6 @@ export class DtlsSession {
     this.native = addon().createSession(context, options.role === "server", DTLS_MTU);
   }
 
-  get connected(): boolean {
-    return this.state === DtlsState.Connected;
-  }
-
   /** The client's first flight (a server waits for the ClientHello). */
   start(): void {
     this.step(addon().feed(this.native, null, []));
