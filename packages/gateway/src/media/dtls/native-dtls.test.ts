@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -76,6 +77,27 @@ describe("DTLS sessions on OpenSSL", { skip: !nativeDtlsAvailable() }, () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     assert.equal(liveNativeDtlsSessions(), before);
+  });
+
+  it("takes garbage from the network without throwing: dropped, or the handshake fails", async () => {
+    const certificate = await RTCDtlsTransport.SetupCertificate();
+    const failures: Error[] = [];
+    const server = new DtlsSession(
+      options({
+        role: "server",
+        certPem: certificate.certPem,
+        keyPem: certificate.privateKey,
+        failed: (error) => failures.push(error),
+      }),
+    );
+    for (let i = 0; i < 500; i++) {
+      const datagram = randomBytes(1 + (i % 300));
+      datagram[0] = 20 + (i % 44); // DTLS's first-byte range (RFC 7983)
+      if (i % 3 === 0 && datagram.length > 13) datagram.writeUInt16BE(0xfefd, 1); // and its version
+      server.receive(datagram);
+    }
+    for (const error of failures) assert.match(error.message, /^DTLS handshake failed: /);
+    server.close();
   });
 
   it("refuses an SRTP profile list OpenSSL does not know, with what was given", () => {
