@@ -108,6 +108,13 @@ async function placeCall(t: RunningTarget, index: number): Promise<Call> {
   return { peers: [caller, callee], sessions, connections, setupMs: performance.now() - start };
 }
 
+/** Closes a call's peers, sessions and connections (errors ignored: the gateway may have gone). */
+async function hangUp(call: Call): Promise<void> {
+  for (const p of call.peers) await p.close().catch(() => {});
+  for (const s of call.sessions) await s.destroy().catch(() => {});
+  for (const conn of call.connections) conn.close();
+}
+
 export interface CallsResult {
   calls: number;
   setupMs: { p50: number; p99: number };
@@ -175,11 +182,7 @@ export async function concurrentCalls(
       generatorBusy,
     };
   } finally {
-    for (const c of calls) {
-      for (const p of c.peers) await p.close().catch(() => {});
-      for (const s of c.sessions) await s.destroy().catch(() => {});
-      for (const conn of c.connections) conn.close();
-    }
+    for (const c of calls) await hangUp(c);
     await sleep(500);
   }
 }
@@ -190,9 +193,7 @@ export async function loneCallSetups(t: RunningTarget, count: number, firstIndex
   for (let i = 0; i < count; i++) {
     const call = await placeCall(t, firstIndex + i);
     setups.push(call.setupMs);
-    for (const p of call.peers) await p.close().catch(() => {});
-    for (const s of call.sessions) await s.destroy().catch(() => {});
-    for (const conn of call.connections) conn.close();
+    await hangUp(call);
     await sleep(200);
   }
   return setups;
