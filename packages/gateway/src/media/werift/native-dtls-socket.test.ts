@@ -153,11 +153,19 @@ describe("DTLS on OpenSSL (the native addon) behind werift's DTLS transport", {
     assert.equal(client.state, "failed");
   });
 
-  it("sends a close_notify on close, which closes the peer's transport", async () => {
-    const { client, server } = await pair({ client: "werift", server: "native" });
-    await Promise.all([client.start(), server.start()]);
-    (dtlsInternals(server).dtls as unknown as NativeDtlsSocket).close();
-    await eventually(() => client.state === "closed", 2000, "the werift client saw the close_notify");
+  it("sends a close_notify on close, which closes the peer's transport, every time", async () => {
+    // 40 sessions: unpatched werift read an encrypted alert's ciphertext as the alert about
+    // one time in ten, took it for a fatal one and did not close (the werift patch decrypts).
+    for (let i = 0; i < 40; i++) {
+      const { client, server } = await pair({ client: "werift", server: "native" });
+      await Promise.all([client.start(), server.start()]);
+      (dtlsInternals(server).dtls as unknown as NativeDtlsSocket).close();
+      await eventually(
+        () => client.state === "closed",
+        2000,
+        `session ${i}: the werift client saw the close_notify`,
+      );
+    }
   });
 
   it("carries application data both ways (SCTP's channel)", async () => {
