@@ -1,14 +1,66 @@
-import { newRelayCounters, rtpPayloadOffset, SrtpFastPath } from "@callgate/gateway/testing";
+import {
+  arrivalTimeMs,
+  newRelayCounters,
+  realtimeMs,
+  rtpPayloadOffset,
+  SrtpFastPath,
+  stampArrivalTimes,
+} from "@callgate/gateway/testing";
 import { RTCPeerConnection, type RTCRtpTransceiver } from "werift";
+
+/**
+ * One-way latencies (ms), kept in fixed blocks: a growing array of numbers is copied on each
+ * growth and ends in the old generation, and the collections that cleans up would be the
+ * generator's pauses, not the gateway's.
+ */
+export class LatencyLog {
+  private static readonly BLOCK = 16_384;
+  private readonly blocks: Float64Array[] = [];
+  private used = LatencyLog.BLOCK;
+
+  push(ms: number): void {
+    if (this.used === LatencyLog.BLOCK) {
+      this.blocks.push(new Float64Array(LatencyLog.BLOCK));
+      this.used = 0;
+    }
+    (this.blocks.at(-1) as Float64Array)[this.used++] = ms;
+  }
+
+  get length(): number {
+    return this.blocks.length === 0 ? 0 : (this.blocks.length - 1) * LatencyLog.BLOCK + this.used;
+  }
+
+  /** Every latency logged, in order. */
+  values(): Float64Array {
+    const out = new Float64Array(this.length);
+    this.blocks.forEach((block, i) => {
+      out.set(i === this.blocks.length - 1 ? block.subarray(0, this.used) : block, i * LatencyLog.BLOCK);
+    });
+    return out;
+  }
+}
 
 /** Where a stream's packets went: counts, and one-way latencies (ms) from the stamp in each payload. */
 export interface StreamStats {
   sent: number;
   received: number;
-  latenciesMs: number[];
+  latenciesMs: LatencyLog;
 }
 
-const now = () => performance.timeOrigin + performance.now();
+/** Packets a stream makes in turn in its own buffers: one is long sent when its turn comes again. */
+const PACKET_BUFFERS = 64;
+/** Each packet buffer's size: the largest packet (12 + 1,199 bytes) and its SRTP tag. */
+const PACKET_BUFFER_BYTES = 1280;
+
+/**
+ * Send times are stamped on the realtime clock (in ms, to the nanosecond with the native addon),
+ * the clock the kernel stamps each arriving datagram with: a latency ends when the packet reached
+ * the receiving peer's socket, so the generator's own event loop (its garbage collections,
+ * another peer's turn on the clock) is not counted against the gateway. Where the kernel gave no
+ * arrival time (no addon, or a packet that came werift's way) the receive time is taken here.
+ */
+const now = realtimeMs;
+stampArrivalTimes(true);
 
 /** Audio: a packet every 20 ms. Video: about 1 Mbit/s, 1.1 packets of about 1,150 bytes every 10 ms. */
 const AUDIO_INTERVAL_MS = 20;
@@ -51,7 +103,16 @@ interface OutStream {
   kind: "audio" | "video";
   sent: number;
   seq: number;
+  /** Where its packets are made, in turn (see PACKET_BUFFERS): no buffer to collect per packet. */
+  buffers: Buffer[];
 }
+
+const outStream = (kind: "audio" | "video"): OutStream => ({
+  kind,
+  sent: 0,
+  seq: 0,
+  buffers: Array.from({ length: PACKET_BUFFERS }, () => Buffer.alloc(PACKET_BUFFER_BYTES)),
+});
 
 /**
  * A synthetic WebRTC peer for the load generator (werift: real ICE, DTLS-SRTP, RTP/RTCP). It
@@ -62,7 +123,7 @@ interface OutStream {
  */
 export class LoadPeer {
   readonly pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle" });
-  readonly stats: StreamStats = { sent: 0, received: 0, latenciesMs: [] };
+  readonly stats: StreamStats = { sent: 0, received: 0, latenciesMs: new LatencyLog() };
   recording = false;
   /** Its turn on the shared clock (see joinClock). */
   phase = 0;
@@ -70,10 +131,9 @@ export class LoadPeer {
   private fastPath: SrtpFastPath | undefined;
   private readonly counters = newRelayCounters();
   private started = 0;
-  private readonly out: OutStream[] = [
-    { kind: "audio", sent: 0, seq: 0 },
-    { kind: "video", sent: 0, seq: 0 },
-  ];
+  /** When media first started: RTP timestamps count from here, on across pauses in the media. */
+  private rtpOrigin: number | undefined;
+  private readonly out: OutStream[] = [outStream("audio"), outStream("video")];
 
   constructor() {
     this.pc.onTransceiverAdded.subscribe((t) => this.watch(t));
@@ -84,7 +144,7 @@ export class LoadPeer {
           dtls,
           this.transceivers,
           this.counters,
-          (_t, _kind, packet) => this.received(packet, rtpPayloadOffset(packet)),
+          (_t, _kind, packet) => this.received(packet, rtpPayloadOffset(packet), arrivalTimeMs()),
           200, // sent video kept for NACKs: the gateways' default min_nack_queue
         );
     });
@@ -115,6 +175,7 @@ export class LoadPeer {
 
   startMedia(): void {
     this.started = now();
+    this.rtpOrigin ??= this.started;
     for (const s of this.out) s.sent = 0;
     joinClock(this);
   }
@@ -149,21 +210,26 @@ export class LoadPeer {
     if (!t) return;
     const size = s.kind === "audio" ? 100 : 1100 + Math.floor(Math.random() * 100);
     // RTP clock: 48 kHz audio (960 a 20 ms packet), 90 kHz video.
-    const timestamp = Math.floor(((at - this.started) * (s.kind === "audio" ? 48 : 90)) % 2 ** 32);
-    const packet = Buffer.alloc(12 + size);
+    const since = at - (this.rtpOrigin ?? this.started);
+    const timestamp = Math.floor((since * (s.kind === "audio" ? 48 : 90)) % 2 ** 32);
+    const buffer = s.buffers[s.seq % PACKET_BUFFERS] as Buffer;
+    const packet = buffer.subarray(0, 12 + size);
     packet[0] = 0x80;
     packet[1] = 0x80 | (t.codecs[0]?.payloadType ?? 96);
     packet.writeUInt16BE(s.seq++ & 0xffff, 2);
     packet.writeUInt32BE(timestamp >>> 0, 4);
+    packet.writeUInt32BE(0, 8); // the SSRC is the sender's, written as the packet is protected
     packet.writeDoubleLE(now(), 12);
     if (this.recording) this.stats.sent++;
-    if (!this.fastPath?.send(s.kind, packet)) void t.sender.sendRtp(packet).catch(() => {});
+    // The fast path encrypts in the packet's own buffer; werift's way gets a copy it may keep.
+    if (!this.fastPath?.send(s.kind, packet, buffer.length))
+      void t.sender.sendRtp(Buffer.from(packet)).catch(() => {});
   }
 
-  private received(packet: Buffer, offset: number): void {
+  private received(packet: Buffer, offset: number, arrivedAt = 0): void {
     if (!this.recording || offset < 0 || packet.length - offset < 8) return;
     this.stats.received++;
-    this.stats.latenciesMs.push(now() - packet.readDoubleLE(offset));
+    this.stats.latenciesMs.push((arrivedAt || now()) - packet.readDoubleLE(offset));
   }
 
   private watch(t: RTCRtpTransceiver): void {

@@ -27,7 +27,9 @@ import {
 
 const full = process.argv.includes("--full");
 const levels = full ? [1, 10, 50] : [1, 5];
-const seconds = full ? 10 : 4;
+/** Each round of a call level: this many measuring windows per target, alternating, of WINDOW_SECONDS. */
+const windows = full ? 5 : 2;
+const WINDOW_SECONDS = 2;
 /** Set-up samples of the 1-call level beyond its rounds' (see callLevels). */
 const LONE_CALL_SETUPS = full ? 17 : 4;
 // Enough sessions that their memory stands out of the heap's own swings (a few MB either way).
@@ -98,19 +100,27 @@ function medianOfRounds(rounds: CallsResult[], extraSetups: number[] = []): Call
 }
 
 /**
- * Every call level on every target, in rounds: each round runs each level on one target, then on
- * the next, so that the machine's drift falls on both alike; the report takes each figure's
- * median over the rounds (three in full mode).
+ * Every call level on every target, in rounds: in each round each level holds its calls on every
+ * target at once and measures them in windows that alternate between the targets (see
+ * concurrentCalls), the target that goes first changing from round to round; the report takes
+ * each figure's median over the rounds (three in full mode).
  */
 async function callLevels(names: string[], targets: RunningTarget[]): Promise<CallsResult[][]> {
   const rounds = full ? 3 : 1;
   const results: CallsResult[][][] = targets.map(() => levels.map(() => []));
   for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? [...targets.keys()] : [...targets.keys()].reverse();
     for (const [l, n] of levels.entries()) {
-      for (const [i, target] of targets.entries()) {
-        console.log(`[${names[i]}] ${n} concurrent call(s), round ${round} of ${rounds}`);
-        results[i]![l]!.push(await concurrentCalls(target, n, seconds));
-      }
+      console.log(
+        `[${order.map((i) => names[i]).join(", ")}] ${n} concurrent call(s), round ${round} of ${rounds}`,
+      );
+      const measured = await concurrentCalls(
+        order.map((i) => targets[i]!),
+        n,
+        windows,
+        WINDOW_SECONDS,
+      );
+      for (const [k, i] of order.entries()) results[i]![l]!.push(measured[k]!);
     }
   }
   // One call a round is three set-up samples at the 1-call level, too few for a median of a
@@ -158,7 +168,7 @@ async function finish(
     if (full) {
       for (let n = 10; n <= 200; n += 10) {
         log(`capacity: ${n} calls`);
-        const r = await concurrentCalls(target, n, 5).catch(() => undefined);
+        const r = (await concurrentCalls([target], n, 1, 5).catch(() => undefined))?.[0];
         if (!r || r.lossPercent >= 1) break;
         capacity = n;
         // Past this the generator's own event loop is the bottleneck: more calls measure it, not the gateway.

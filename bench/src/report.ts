@@ -133,20 +133,30 @@ ways, each payload stamped with its send time. Signalling and add_token rates ar
 five windows per gateway, taken with both gateways running and their windows alternating (this
 machine's speed drifts by tens of percent over minutes; alternating lays the drift on both
 alike), after a warm-up window of each that is not counted (the generator and Callgate are
-JIT-compiled and start cold). Each call count ran in rounds (three in full mode), the gateways
-taking turns level by level, and each call figure is its median over the rounds, except set-up
+JIT-compiled and start cold). Each call count ran in rounds (three in full mode). In a round, each
+gateway's calls are placed (one gateway after the other, the first changing from round to round)
+and all stay up; then only one gateway's calls carry media at a time, in windows that alternate
+between the gateways (five windows of 2 s each in full mode, two in quick, each after 1 s of
+media not counted): this machine's speed drifts over tens of seconds (a latency p99 of 2 ms for
+a minute, then 8 ms, for either gateway), and windows a few seconds apart lay that drift on both
+alike. Each call figure is its median over the rounds, except set-up
 times, whose percentiles are taken over every call of every round pooled (at 1 call with 17 more
 calls placed alone in full mode, 4 in quick, the gateways taking turns: three samples are too few
 for a median where Janus has half-second outliers), and memory
 per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
-gateway process's user + system time from /proc over the measuring window, divided by the
-packets the peers received through it. Memory is VmRSS growth from before the calls to their
-measuring window, over the number of calls; in a garbage-collected process it moves by
+gateway process's user + system time from /proc over the measuring windows, divided by the
+packets the peers received through it. Memory is VmRSS growth from before the calls to the end
+of their last measuring window, over the number of calls; in a garbage-collected process it moves by
 megabytes as the heap is collected, so a growth below zero (collected meanwhile) is shown and
 not compared. Memory per idle session is the RSS growth over 10,000 sessions (500 in quick mode),
 the median of three rounds taken in turn (one in quick mode). The peers send open loop (one clock; every packet due is sent, late if
 the generator lags, never skipped), each peer in its own phase of the 5 ms pacing interval (the
-clock ticks every millisecond) as independent browsers are, and their RTP goes through the gateway's SRTP fast path
+clock ticks every millisecond) as independent browsers are. A latency runs from the send time
+stamped in the packet, just before it is encrypted and sent, to the kernel's arrival time of the
+datagram at the receiving peer's socket (SO_TIMESTAMPNS, both on the realtime clock): the
+generator's own pauses (a collection, another peer's turn) are not counted against a gateway.
+The generator makes its packets in buffers it reuses and keeps latencies in fixed blocks, so
+that its own collections stay small. The peers' RTP goes through the gateway's SRTP fast path
 (Janus, with libsrtp, would refuse any packet it got wrong). The load generator's own CPU use
 was: ${generator}. On this 2-core machine it shares the cores with the gateway, so at
 higher call counts it, not the gateway, limits the figures: † marks call counts where its event

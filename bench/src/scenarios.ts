@@ -131,58 +131,124 @@ export interface CallsResult {
   generatorBusy?: number;
 }
 
-/** `count` concurrent calls with media both ways, measured over `seconds` after a warm-up. */
-export async function concurrentCalls(
-  t: RunningTarget,
-  count: number,
-  seconds: number,
-): Promise<CallsResult> {
+/** Seconds of media before each measuring window: the peers' clock and packets get going. */
+const WINDOW_WARM_MS = 1000;
+/** After a window, what was in flight arrives before recording stops. */
+const WINDOW_DRAIN_MS = 500;
+
+/** One target's calls at a level, held while every target's windows run. */
+interface HeldCalls {
+  target: RunningTarget;
+  calls: Call[];
+  /** RSS before the calls, and at the end of the last measuring window. */
+  rssBefore: number;
+  rssDuring: number;
+  /** Sums over this target's measuring windows. */
+  seconds: number;
+  cpuSeconds: number;
+  generatorCpuSeconds: number;
+  generatorActiveMs: number;
+  generatorIdleMs: number;
+}
+
+/**
+ * Places `count` calls on one target, media starting as each call connects (as in browsers; a
+ * call left silent while the others are placed, seconds at 50 calls, is one a gateway may rightly
+ * take for gone), for 2 s; then the media stops until this target's measuring windows.
+ */
+async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promise<HeldCalls> {
   const rssBefore = rssBytes(t.pid);
-  const calls: Call[] = [];
+  for (let i = 0; i < count; i++) {
+    const call = await placeCall(t, i);
+    calls.push(call);
+    for (const p of call.peers) p.startMedia();
+  }
+  await sleep(2000);
+  for (const p of calls.flatMap((c) => c.peers)) p.stopMedia();
+  return {
+    target: t,
+    calls,
+    rssBefore,
+    rssDuring: rssBefore,
+    seconds: 0,
+    cpuSeconds: 0,
+    generatorCpuSeconds: 0,
+    generatorActiveMs: 0,
+    generatorIdleMs: 0,
+  };
+}
+
+/** One measuring window of one target's calls: media on, a warm-up, `seconds` recorded, media off. */
+async function measureWindow(held: HeldCalls, seconds: number): Promise<void> {
+  const peers = held.calls.flatMap((c) => c.peers);
+  for (const p of peers) p.startMedia();
+  await sleep(WINDOW_WARM_MS);
+  for (const p of peers) p.recording = true;
+  const cpu0 = cpuSeconds(held.target.pid);
+  const gen0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  await sleep(seconds * 1000);
+  for (const p of peers) p.stopMedia();
+  held.cpuSeconds += cpuSeconds(held.target.pid) - cpu0;
+  held.rssDuring = rssBytes(held.target.pid);
+  const gen = process.cpuUsage(gen0);
+  held.generatorCpuSeconds += (gen.user + gen.system) / 1e6;
+  const elu = performance.eventLoopUtilization(elu0);
+  held.generatorActiveMs += elu.active;
+  held.generatorIdleMs += elu.idle;
+  held.seconds += seconds;
+  await sleep(WINDOW_DRAIN_MS);
+  for (const p of peers) p.recording = false;
+}
+
+function callsResult(held: HeldCalls): CallsResult {
+  const peers = held.calls.flatMap((c) => c.peers);
+  const sent = peers.reduce((n, p) => n + p.stats.sent, 0);
+  const received = peers.reduce((n, p) => n + p.stats.received, 0);
+  const latencies = peers.flatMap((p) => Array.from(p.stats.latenciesMs.values())).sort((x, y) => x - y);
+  const setups = held.calls.map((c) => c.setupMs).sort((x, y) => x - y);
+  const busy = held.generatorActiveMs + held.generatorIdleMs;
+  return {
+    calls: held.calls.length,
+    setupMs: { p50: percentile(setups, 50), p99: percentile(setups, 99) },
+    setupSamples: setups,
+    cpuUsPerPacket: (held.cpuSeconds * 1e6) / Math.max(1, received),
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
+    lossPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : 100,
+    relayedPerSecond: received / held.seconds,
+    rssPerCallBytes: (held.rssDuring - held.rssBefore) / held.calls.length,
+    generatorCores: held.generatorCpuSeconds / held.seconds,
+    generatorBusy: busy > 0 ? held.generatorActiveMs / busy : 0,
+  };
+}
+
+/**
+ * `count` concurrent calls with media both ways on every target at once, measured in windows that
+ * take turns: each target's calls are placed (one target after the other), then only one
+ * target's calls carry media at a time, `windows` windows of `seconds` each, the targets
+ * alternating. This machine's speed drifts over tens of seconds (a latency p99 of 2 ms for
+ * minutes, then 8 ms, for Janus as for Callgate); windows that alternate every few seconds lay
+ * that drift on every target alike, where one target's run after the other's did not. The
+ * other targets' calls stay up meanwhile, silent (RTCP and ICE consent only).
+ */
+export async function concurrentCalls(
+  targets: RunningTarget[],
+  count: number,
+  windows: number,
+  seconds: number,
+): Promise<CallsResult[]> {
+  const calls: Call[][] = targets.map(() => []);
   try {
-    // Media starts as each call connects, as in browsers; a call left silent while the others are
-    // placed (seconds at 50 calls) is one a gateway may rightly take for gone.
-    for (let i = 0; i < count; i++) {
-      const call = await placeCall(t, i);
-      for (const p of call.peers) p.startMedia();
-      calls.push(call);
-    }
-    const peers = calls.flatMap((c) => c.peers);
-    await sleep(2000);
-    for (const p of peers) p.recording = true;
-    const cpu0 = cpuSeconds(t.pid);
-    const gen0 = process.cpuUsage();
-    const elu0 = performance.eventLoopUtilization();
-    await sleep(seconds * 1000);
-    for (const p of peers) p.stopMedia();
-    const cpu1 = cpuSeconds(t.pid);
-    const gen1 = process.cpuUsage(gen0);
-    const generatorBusy = performance.eventLoopUtilization(elu0).utilization;
-    const rssDuring = rssBytes(t.pid);
-    await sleep(500); // what was in flight arrives
-    for (const p of peers) p.recording = false;
-    const sent = peers.reduce((n, p) => n + p.stats.sent, 0);
-    const received = peers.reduce((n, p) => n + p.stats.received, 0);
-    const latencies = peers.flatMap((p) => p.stats.latenciesMs).sort((x, y) => x - y);
-    const setups = calls.map((c) => c.setupMs).sort((x, y) => x - y);
-    return {
-      calls: count,
-      setupMs: { p50: percentile(setups, 50), p99: percentile(setups, 99) },
-      setupSamples: setups,
-      cpuUsPerPacket: ((cpu1 - cpu0) * 1e6) / Math.max(1, received),
-      latencyMs: {
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        max: latencies.at(-1) ?? Number.NaN,
-      },
-      lossPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : 100,
-      relayedPerSecond: received / seconds,
-      rssPerCallBytes: (rssDuring - rssBefore) / count,
-      generatorCores: (gen1.user + gen1.system) / 1e6 / seconds,
-      generatorBusy,
-    };
+    const held: HeldCalls[] = [];
+    for (const [i, t] of targets.entries()) held.push(await holdCalls(t, count, calls[i]!));
+    for (let w = 0; w < windows; w++) for (const h of held) await measureWindow(h, seconds);
+    return held.map(callsResult);
   } finally {
-    for (const c of calls) await hangUp(c);
+    for (const c of calls.flat()) await hangUp(c);
     await sleep(500);
   }
 }

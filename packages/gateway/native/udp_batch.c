@@ -9,6 +9,10 @@
 // the count, reading each datagram where it lies. Sending is a plain sendto on the same socket.
 // Everything runs on Node's own event loop thread: the shared buffer is safe because a batch is
 // handled to the end before the next recvmmsg.
+//
+// A reader may ask for each datagram's kernel arrival time (SO_TIMESTAMPNS, the realtime clock):
+// the benchmark's load generator does, so that the latency it records ends when the packet
+// reached its socket, not when its own event loop got round to it.
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <arpa/inet.h>
@@ -16,10 +20,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <node_api.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -56,6 +62,12 @@ static napi_ref meta_ref;
 static struct sockaddr_storage from[SLOTS];
 static struct mmsghdr messages[SLOTS];
 static struct iovec vectors[SLOTS];
+/* Room for one SCM_TIMESTAMPNS message per slot (only sockets that asked for it get one). */
+#define CONTROL_BYTES CMSG_SPACE(sizeof(struct timespec))
+static uint8_t controls[SLOTS][CONTROL_BYTES];
+/* Per slot: the kernel's arrival time in ms since the epoch, or 0 when the socket did not ask. */
+static double *arrivals;
+static napi_ref arrivals_ref;
 static double truncated;
 
 static napi_value throw_error(napi_env env, const char *message) {
@@ -101,8 +113,20 @@ static void finalize_box(napi_env env, void *data, void *hint) {
   free(box);
 }
 
+static double arrival_ms(struct msghdr *header) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(header); c; c = CMSG_NXTHDR(header, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec at;
+      memcpy(&at, CMSG_DATA(c), sizeof(at));
+      return (double)at.tv_sec * 1e3 + (double)at.tv_nsec / 1e6;
+    }
+  }
+  return 0;
+}
+
 static void record_slot(int i, unsigned int length, int flags) {
   int32_t *m = meta + i * 3;
+  arrivals[i] = arrival_ms(&messages[i].msg_hdr);
   if (flags & MSG_TRUNC) {
     truncated++;
     m[0] = -1;
@@ -126,6 +150,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     for (int i = 0; i < SLOTS; i++) {
       messages[i].msg_hdr.msg_namelen = sizeof(from[i]);
       messages[i].msg_hdr.msg_flags = 0;
+      messages[i].msg_hdr.msg_controllen = CONTROL_BYTES;
     }
     int count = recvmmsg(r->fd, messages, SLOTS, MSG_DONTWAIT, NULL);
     if (count <= 0) return; /* EAGAIN: drained; an error (ICMP unreachable and the like) is a lost packet */
@@ -148,10 +173,13 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   }
 }
 
-/* open(fd, onBatch): starts reading a duplicate of the socket fd; onBatch(count) gets each batch. */
+/*
+ * open(fd, onBatch, arrivalTimes): starts reading a duplicate of the socket fd; onBatch(count)
+ * gets each batch. With arrivalTimes true, the kernel stamps each datagram's arrival (arrivals).
+ */
 static napi_value open_reader(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t fd;
   napi_valuetype type;
@@ -161,8 +189,16 @@ static napi_value open_reader(napi_env env, napi_callback_info info) {
     return throw_error(env, "open(fd, onBatch): onBatch must be a function");
   uv_loop_t *loop;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) return throw_error(env, "no event loop");
+  bool stamp = false;
+  if (argc > 2) napi_get_value_bool(env, argv[2], &stamp);
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) return throw_error(env, strerror(errno));
+  int on = 1;
+  if (stamp && setsockopt(copy, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) != 0) {
+    int failed = errno;
+    close(copy);
+    return throw_error(env, strerror(failed));
+  }
   reader_t *r = calloc(1, sizeof(*r));
   box_t *box = calloc(1, sizeof(*box));
   if (!r || !box) {
@@ -269,6 +305,16 @@ static napi_value close_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* realtimeMs(): the clock arrival times are on (CLOCK_REALTIME), in ms, to the nanosecond. */
+static napi_value realtime_ms(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  napi_value result;
+  napi_create_double(env, (double)now.tv_sec * 1e3 + (double)now.tv_nsec / 1e6, &result);
+  return result;
+}
+
 static napi_value truncated_count(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
@@ -279,13 +325,16 @@ static napi_value truncated_count(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   /* One receive buffer per process: a second Node environment (a worker) gets dgram instead. */
   if (slab) return throw_error(env, "already loaded in this process");
-  napi_value slab_buffer, meta_buffer, meta_array;
+  napi_value slab_buffer, meta_buffer, meta_array, arrivals_buffer, arrivals_array;
   if (napi_create_buffer(env, (size_t)SLOTS * SLOT_BYTES, (void **)&slab, &slab_buffer) != napi_ok ||
       napi_create_arraybuffer(env, SLOTS * 3 * sizeof(int32_t), (void **)&meta, &meta_buffer) != napi_ok ||
-      napi_create_typedarray(env, napi_int32_array, SLOTS * 3, meta_buffer, 0, &meta_array) != napi_ok)
+      napi_create_typedarray(env, napi_int32_array, SLOTS * 3, meta_buffer, 0, &meta_array) != napi_ok ||
+      napi_create_arraybuffer(env, SLOTS * sizeof(double), (void **)&arrivals, &arrivals_buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, SLOTS, arrivals_buffer, 0, &arrivals_array) != napi_ok)
     return throw_error(env, "could not allocate the receive buffer");
   napi_create_reference(env, slab_buffer, 1, &slab_ref);
   napi_create_reference(env, meta_array, 1, &meta_ref);
+  napi_create_reference(env, arrivals_array, 1, &arrivals_ref);
   for (int i = 0; i < SLOTS; i++) {
     vectors[i].iov_base = slab + (size_t)i * SLOT_BYTES;
     vectors[i].iov_len = SLOT_BYTES;
@@ -293,6 +342,7 @@ static napi_value init(napi_env env, napi_value exports) {
     messages[i].msg_hdr.msg_iov = &vectors[i];
     messages[i].msg_hdr.msg_iovlen = 1;
     messages[i].msg_hdr.msg_name = &from[i];
+    messages[i].msg_hdr.msg_control = controls[i];
   }
   napi_value slots, slot_bytes;
   napi_create_int32(env, SLOTS, &slots);
@@ -300,6 +350,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"buffer", NULL, NULL, NULL, NULL, slab_buffer, napi_enumerable, NULL},
       {"slots", NULL, NULL, NULL, NULL, meta_array, napi_enumerable, NULL},
+      {"arrivals", NULL, NULL, NULL, NULL, arrivals_array, napi_enumerable, NULL},
       {"slotCount", NULL, NULL, NULL, NULL, slots, napi_enumerable, NULL},
       {"slotBytes", NULL, NULL, NULL, NULL, slot_bytes, napi_enumerable, NULL},
       {"open", NULL, open_reader, NULL, NULL, NULL, napi_default, NULL},
@@ -307,6 +358,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"send", NULL, send_datagram, NULL, NULL, NULL, napi_default, NULL},
       {"address", NULL, slot_address, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_js, NULL, NULL, NULL, napi_default, NULL},
+      {"realtimeMs", NULL, realtime_ms, NULL, NULL, NULL, napi_default, NULL},
       {"truncated", NULL, truncated_count, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

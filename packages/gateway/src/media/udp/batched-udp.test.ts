@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import { once } from "node:events";
 import { after, describe, it } from "node:test";
-import { BatchedUdpReader } from "./batched-udp.js";
+import { arrivalTimeMs, BatchedUdpReader, realtimeMs, stampArrivalTimes } from "./batched-udp.js";
 
 async function bound(): Promise<Socket> {
   const socket = createSocket("udp4");
@@ -45,6 +45,38 @@ describe("batched UDP reader (native addon)", () => {
     assert.ok((got[0]?.capacity ?? 0) >= 1500, "room to grow a packet where it lies");
     assert.equal(throughDgram, 0);
     reader.close();
+  });
+
+  it("stamps each datagram with the kernel's arrival time when asked, on the realtime clock", async () => {
+    const [stamped, plain, peer] = [await bound(), await bound(), await bound()];
+    sockets.push(stamped, plain, peer);
+    const arrivals: number[] = [];
+    const unstamped: number[] = [];
+    stampArrivalTimes(true);
+    const reader = BatchedUdpReader.open(stamped, () => arrivals.push(arrivalTimeMs()));
+    stampArrivalTimes(false);
+    const other = BatchedUdpReader.open(plain, () => unstamped.push(arrivalTimeMs()));
+    assert.ok(reader && other);
+    const before = realtimeMs();
+    // The sender's event loop is then held for 30 ms, so the readers see the datagrams late:
+    // the arrival times are still when they came, not when they were read.
+    peer.send("one", stamped.address().port, "127.0.0.1");
+    peer.send("two", plain.address().port, "127.0.0.1");
+    await new Promise((r) => setTimeout(r, 5));
+    const busyUntil = Date.now() + 30;
+    while (Date.now() < busyUntil) {}
+    const read = realtimeMs();
+    await until(() => arrivals.length === 1 && unstamped.length === 1, "both datagrams");
+    const at = arrivals[0] ?? 0;
+    assert.ok(
+      at >= before - 1 && at < read - 20,
+      `arrived at ${at - before} ms, read after ${read - before} ms`,
+    );
+    assert.deepEqual(unstamped, [0], "a reader that did not ask gets no time");
+    assert.equal(arrivalTimeMs(), 0, "no datagram is being handled");
+    assert.ok(Math.abs(realtimeMs() - Date.now()) < 50, "the realtime clock");
+    reader.close();
+    other.close();
   });
 
   it("sends with sendto on the same socket, so the peer sees the socket's own address", async () => {

@@ -7,13 +7,17 @@ interface NativeUdpBinding {
   readonly buffer: Buffer;
   /** Per slot of the current batch: length (-1: truncated, dropped), port, IP version. */
   readonly slots: Int32Array;
+  /** Per slot of the current batch: the kernel's arrival time (ms since the epoch), 0 if not asked for. */
+  readonly arrivals: Float64Array;
   readonly slotCount: number;
   readonly slotBytes: number;
-  open(fd: number, onBatch: (count: number) => void): object;
+  open(fd: number, onBatch: (count: number) => void, arrivalTimes: boolean): object;
   setPeer(reader: object, ip: string, port: number): void;
   send(reader: object, packet: Buffer, length: number): number;
   address(slot: number): string;
   close(reader: object): void;
+  /** CLOCK_REALTIME in ms (to the nanosecond): the clock of `arrivals`. */
+  realtimeMs(): number;
 }
 
 /** The parts of Node's dgram socket a reader takes over (its libuv handle: descriptor, reading). */
@@ -29,6 +33,32 @@ const nativeUdpBinding = () => nativeAddon<NativeUdpBinding>("callgate_udp");
 /** CALLGATE_MEDIA_BATCHED_UDP=0 leaves receiving to dgram: for measuring, and a way back. */
 export function batchedUdpEnabled(): boolean {
   return process.env.CALLGATE_MEDIA_BATCHED_UDP !== "0" && nativeUdpBinding() !== null;
+}
+
+let stampArrivals = false;
+/** The kernel's arrival time of the datagram being handled (0: none), see arrivalTimeMs. */
+let currentArrivalMs = 0;
+
+/**
+ * Readers opened from now on ask the kernel for each datagram's arrival time. For the benchmark's
+ * load generator: its latency figures end when a packet reached its socket, not when its event
+ * loop got to it. The gateway does not ask (a timestamp per datagram it would not use).
+ */
+export function stampArrivalTimes(on: boolean): void {
+  stampArrivals = on;
+}
+
+/**
+ * When the datagram being handled (inside a DatagramHandler, synchronously) reached the socket,
+ * in ms since the epoch on the realtime clock (see realtimeMs); 0 when its reader did not ask.
+ */
+export function arrivalTimeMs(): number {
+  return currentArrivalMs;
+}
+
+/** The clock of arrival times: the realtime clock in ms, to the nanosecond with the addon. */
+export function realtimeMs(): number {
+  return nativeUdpBinding()?.realtimeMs() ?? performance.timeOrigin + performance.now();
 }
 
 /** dgram keeps its libuv handle under a private symbol; undefined if a Node release moved it. */
@@ -69,21 +99,25 @@ export class BatchedUdpReader {
     const native = batchedUdpEnabled() ? nativeUdpBinding() : null;
     const handle = native ? udpHandle(socket) : undefined;
     if (!native || !handle) return undefined;
-    const { buffer, slots, slotBytes } = native;
+    const { buffer, slots, slotBytes, arrivals } = native;
     let self: BatchedUdpReader | undefined;
-    const reader = native.open(handle.fd, (count) => {
+    const onBatch = (count: number) => {
       for (let slot = 0; slot < count && self && !self.closed; slot++) {
         const length = slots[slot * 3] as number;
         if (length < 0) continue;
         const start = slot * slotBytes;
+        currentArrivalMs = arrivals[slot] as number;
         try {
           onDatagram(buffer.subarray(start, start + length), slotBytes, slot);
         } catch (error) {
           // As dgram's "message" handlers in werift do: one bad datagram does not stop the batch.
           process.emitWarning(error instanceof Error ? error : String(error), "CallgateMediaWarning");
+        } finally {
+          currentArrivalMs = 0;
         }
       }
-    });
+    };
+    const reader = native.open(handle.fd, onBatch, stampArrivals);
     handle.recvStop();
     self = new BatchedUdpReader(native, socket, handle, reader);
     return self;

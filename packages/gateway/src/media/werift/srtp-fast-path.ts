@@ -137,14 +137,20 @@ export class SrtpFastPath {
     }
   }
 
-  /** Sends a plain RTP packet on this kind's m-line; false when the fast path cannot (send it werift's way). */
-  send(kind: MediaKind, packet: Buffer): boolean {
+  /**
+   * Sends a plain RTP packet on this kind's m-line; false when the fast path cannot (send it
+   * werift's way). `room`: how many bytes from the packet's start are the caller's to have
+   * overwritten (a packet made in a buffer of its own, the load generator's): with room for the
+   * tag it is protected where it lies, as a relayed packet is.
+   */
+  send(kind: MediaKind, packet: Buffer, room = 0): boolean {
     if (this.closed) return false;
     const stream = this.outboundStream(kind);
     const offset = rtpPayloadOffset(packet);
     if (!stream || offset < 0) return false;
-    const inPlace = packet === lent.packet && packet.length + this.srtp.tagLength <= lent.bytes;
-    if (inPlace) lent.packet = undefined;
+    const lentRoom = packet === lent.packet ? lent.bytes : room;
+    const inPlace = packet.length + this.srtp.tagLength <= lentRoom;
+    if (packet === lent.packet) lent.packet = undefined;
     const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType, offset, inPlace);
     if (!this.transmit(wire)) return true; // no consent to send: dropped, as werift would
     const counters = stream.counters;
