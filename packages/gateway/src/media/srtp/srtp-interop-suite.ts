@@ -112,7 +112,9 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
           const arrived = peer.encrypt(packet.payload, packet.header);
           const opened = session.unprotect(arrived);
           assert.ok(opened);
-          const wire = session.protect(opened, 0xcafe0002, 100, undefined, true);
+          // Every other packet with the datagram's own view given (the relay's way): it is the wire.
+          const wire = session.protect(opened, 0xcafe0002, 100, undefined, seq % 2 ? arrived : true);
+          if (seq % 2) assert.equal(wire, arrived, "the view given is the wire");
           assert.equal(wire.buffer, arrived.buffer, "no new buffer");
           assert.equal(wire.length, arrived.length, "the tag takes the bytes the sender's tag took");
           const back = RtpPacket.deSerialize(peer.decrypt(wire));
@@ -122,6 +124,19 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
           assert.deepEqual(back.header.csrc, [9]);
           assert.deepEqual(back.payload, packet.payload);
         }
+      });
+
+      it("refuses, in place, memory that is not the packet's own or not packet length + tag", () => {
+        const { session, peer } = pair();
+        const packet = plain(30);
+        const arrived = peer.encrypt(packet.payload, packet.header);
+        const opened = session.unprotect(arrived);
+        assert.ok(opened);
+        assert.throws(() => session.protect(opened, 1, 100, undefined, Buffer.from(arrived)), RangeError);
+        assert.throws(
+          () => session.protect(opened, 1, 100, undefined, arrived.subarray(0, arrived.length - 1)),
+          RangeError,
+        );
       });
 
       it("refuses forged, truncated and replayed packets", () => {

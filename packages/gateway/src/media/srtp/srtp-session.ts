@@ -11,15 +11,17 @@ export interface SrtpSession {
   /**
    * Gives the plain RTP packet this SSRC and payload type (what our sender announced) and
    * encrypts it into a new buffer, the input left as it was; or, with `inPlace`, where it lies,
-   * the tag written into the `tagLength` bytes behind it (which the caller must own). A caller
-   * that has already found the payload offset passes it, so that the header is not walked twice.
+   * the tag written into the `tagLength` bytes behind it (which the caller must own). `inPlace`
+   * may also be that memory as a buffer already (packet length + tag, from the packet's first
+   * byte): the relay has one, the datagram the packet was decrypted in, and need not make another.
+   * A caller that has already found the payload offset passes it, so that the header is not walked twice.
    */
   protect(
     packet: Buffer,
     ssrc: number,
     payloadType: number,
     payloadOffset?: number,
-    inPlace?: boolean,
+    inPlace?: boolean | Buffer,
   ): Buffer;
   /**
    * Authenticates and decrypts in place: the plain packet is a view of the input's first bytes
@@ -98,15 +100,25 @@ export class IndexedSrtpSession implements SrtpSession {
     ssrc: number,
     payloadType: number,
     offset = rtpPayloadOffset(packet),
-    inPlace = false,
+    inPlace: boolean | Buffer = false,
   ): Buffer {
     if (offset < 0) throw new RangeError("not an RTP packet");
+    const length = packet.length + this.cipher.tagLength;
+    // A new buffer comes from Node's pool (allocUnsafe below 4 KiB): cheaper than one made in C.
+    const out =
+      typeof inPlace === "object"
+        ? inPlace
+        : inPlace
+          ? Buffer.from(packet.buffer, packet.byteOffset, length)
+          : Buffer.allocUnsafe(length);
+    if (
+      out.length !== length ||
+      (inPlace && (out.buffer !== packet.buffer || out.byteOffset !== packet.byteOffset))
+    )
+      throw new RangeError("protect: in place needs the packet's own memory, packet length + tag");
     const tracker = tracked(this.sending, ssrc);
     const index = tracker.estimate(rtpSequenceNumber(packet));
     tracker.accept(index);
-    const length = packet.length + this.cipher.tagLength;
-    // A new buffer comes from Node's pool (allocUnsafe below 4 KiB): cheaper than one made in C.
-    const out = inPlace ? Buffer.from(packet.buffer, packet.byteOffset, length) : Buffer.allocUnsafe(length);
     return this.cipher.seal(packet, offset, ssrc, payloadType, Math.floor(Math.max(index, 0) / 65536), out);
   }
 

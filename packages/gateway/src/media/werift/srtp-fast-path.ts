@@ -52,7 +52,11 @@ interface OutboundStream {
  * synchronous: when that packet comes back to be sent, it can be protected where it lies, the tag
  * going into the bytes the sender's tag took. One buffer per relayed packet instead of three.
  */
-const lent: { packet: Buffer | undefined; bytes: number } = { packet: undefined, bytes: 0 };
+const lent: { packet: Buffer | undefined; bytes: number; datagram: Buffer | undefined } = {
+  packet: undefined,
+  bytes: 0,
+  datagram: undefined,
+};
 
 /** CALLGATE_MEDIA_FAST_PATH=0 leaves every packet to werift: for measuring, and a way back if the fast path misbehaves. */
 export function fastPathEnabled(): boolean {
@@ -148,9 +152,12 @@ export class SrtpFastPath {
     const stream = this.outboundStream(kind);
     const offset = rtpPayloadOffset(packet);
     if (!stream || offset < 0) return false;
-    const lentRoom = packet === lent.packet ? lent.bytes : room;
-    const inPlace = packet.length + this.srtp.tagLength <= lentRoom;
-    if (packet === lent.packet) lent.packet = undefined;
+    const isLent = packet === lent.packet;
+    const length = packet.length + this.srtp.tagLength;
+    let inPlace: boolean | Buffer = length <= (isLent ? lent.bytes : room);
+    // Relayed at the size it came (the usual case): it goes out in the datagram's own view.
+    if (inPlace && isLent && lent.datagram?.length === length) inPlace = lent.datagram;
+    if (isLent) lent.packet = lent.datagram = undefined;
     const wire = this.srtp.protect(packet, stream.ssrc, stream.payloadType, offset, inPlace);
     if (!this.transmit(wire)) return true; // no consent to send: dropped, as werift would
     const counters = stream.counters;
@@ -201,10 +208,11 @@ export class SrtpFastPath {
     stream.nack?.addPacket(view);
     lent.packet = plain;
     lent.bytes = capacity;
+    lent.datagram = data;
     try {
       this.deliver(stream.transceiver, stream.kind, plain);
     } finally {
-      lent.packet = undefined;
+      lent.packet = lent.datagram = undefined;
     }
     return true;
   }

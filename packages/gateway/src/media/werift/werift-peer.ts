@@ -62,7 +62,8 @@ export class WeriftPeer implements MediaPeer {
   private readonly hosts: HostCandidates;
   private readonly slowlink: SlowlinkCounter;
   private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
-  private readonly lastRtp = new Map<string, number>();
+  /** When RTP last came on each m-line; an object per m-line, updated in place (not a number boxed per packet). */
+  private readonly lastRtp = new Map<string, { at: number }>();
   private readonly receiving = new Set<string>();
   private watchTimer: NodeJS.Timeout | undefined;
   /** When the last RTP or RTCP packet came from the peer. */
@@ -339,7 +340,9 @@ export class WeriftPeer implements MediaPeer {
   private received(t: RTCRtpTransceiver, kind: MediaKind, packet: Buffer): void {
     const mid = t.mid ?? kind;
     this.lastHeard = Date.now();
-    this.lastRtp.set(mid, this.lastHeard);
+    const last = this.lastRtp.get(mid);
+    if (last) last.at = this.lastHeard;
+    else this.lastRtp.set(mid, { at: this.lastHeard });
     if (!this.receiving.has(mid)) {
       this.receiving.add(mid);
       this.options.events.media(mid, kind, true);
@@ -365,7 +368,7 @@ export class WeriftPeer implements MediaPeer {
       if (limitMs <= 0) return;
       for (const t of this.transceivers.values()) {
         const mid = t.mid ?? t.kind;
-        const last = this.lastRtp.get(mid);
+        const last = this.lastRtp.get(mid)?.at;
         if (last !== undefined && this.receiving.has(mid) && now - last >= limitMs) {
           this.receiving.delete(mid);
           this.options.events.media(mid, t.kind as MediaKind, false);
