@@ -146,7 +146,7 @@ for a median where Janus has half-second outliers), and memory
 per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
 gateway process's user + system time from /proc over the measuring windows, divided by the
 packets the peers received through it. Memory is VmRSS growth from before the calls to the end
-of their last measuring window, over the number of calls; in a garbage-collected process it moves by
+of their measuring windows (the median over the windows), over the number of calls; in a garbage-collected process it moves by
 megabytes as the heap is collected, so a growth below zero (collected meanwhile) is shown and
 not compared. Memory per idle session is the RSS growth over 10,000 sessions (500 in quick mode),
 the median of three rounds taken in turn (one in quick mode). The peers send open loop (one clock; every packet due is sent, late if

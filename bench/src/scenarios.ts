@@ -140,9 +140,9 @@ const WINDOW_DRAIN_MS = 500;
 interface HeldCalls {
   target: RunningTarget;
   calls: Call[];
-  /** RSS before the calls, and at the end of the last measuring window. */
+  /** RSS before the calls, and at the end of each measuring window. */
   rssBefore: number;
-  rssDuring: number;
+  rssDuring: number[];
   /** Sums over this target's measuring windows. */
   seconds: number;
   cpuSeconds: number;
@@ -169,7 +169,7 @@ async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promis
     target: t,
     calls,
     rssBefore,
-    rssDuring: rssBefore,
+    rssDuring: [],
     seconds: 0,
     cpuSeconds: 0,
     generatorCpuSeconds: 0,
@@ -190,7 +190,7 @@ async function measureWindow(held: HeldCalls, seconds: number): Promise<void> {
   await sleep(seconds * 1000);
   for (const p of peers) p.stopMedia();
   held.cpuSeconds += cpuSeconds(held.target.pid) - cpu0;
-  held.rssDuring = rssBytes(held.target.pid);
+  held.rssDuring.push(rssBytes(held.target.pid));
   const gen = process.cpuUsage(gen0);
   held.generatorCpuSeconds += (gen.user + gen.system) / 1e6;
   const elu = performance.eventLoopUtilization(elu0);
@@ -220,7 +220,14 @@ function callsResult(held: HeldCalls): CallsResult {
     },
     lossPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : 100,
     relayedPerSecond: received / held.seconds,
-    rssPerCallBytes: (held.rssDuring - held.rssBefore) / held.calls.length,
+    // The median over the windows: a collected heap's RSS moves by megabytes from one to the next.
+    rssPerCallBytes:
+      (percentile(
+        [...held.rssDuring].sort((x, y) => x - y),
+        50,
+      ) -
+        held.rssBefore) /
+      held.calls.length,
     generatorCores: held.generatorCpuSeconds / held.seconds,
     generatorBusy: busy > 0 ? held.generatorActiveMs / busy : 0,
   };
