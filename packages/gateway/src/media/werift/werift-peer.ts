@@ -57,16 +57,31 @@ const REMB_INTERVAL_MS = 1000;
 /** Nothing at all from a connected peer for this long: it is gone (see startWatch). */
 const VANISHED_AFTER_MS = 8000;
 
+/**
+ * An m-line's RTP, as the watch needs it. Packets are counted, not timed: the watch, every half
+ * second, notes when the count last moved, so the relay's hot path makes no clock call per packet.
+ */
+interface MlineActivity {
+  packets: number;
+  /** The count when the watch last looked, and when it last saw it move. */
+  seen: number;
+  at: number;
+  /** Whether `media(receiving=true)` is the last event sent for it. */
+  receiving: boolean;
+}
+
 export class WeriftPeer implements MediaPeer {
   private readonly pc: RTCPeerConnection;
   private readonly hosts: HostCandidates;
   private readonly slowlink: SlowlinkCounter;
   private readonly transceivers = new Map<MediaKind, RTCRtpTransceiver>();
-  /** When RTP last came on each m-line; an object per m-line, updated in place (not a number boxed per packet). */
-  private readonly lastRtp = new Map<string, { at: number }>();
-  private readonly receiving = new Set<string>();
+  /** RTP on each m-line (see MlineActivity). */
+  private readonly activity = new Map<string, MlineActivity>();
   private watchTimer: NodeJS.Timeout | undefined;
-  /** When the last RTP or RTCP packet came from the peer. */
+  /** RTP and RTCP packets from the peer, counted; the watch notes when the count last moved. */
+  private heard = 0;
+  private heardSeen = 0;
+  /** When the watch last saw `heard` move: within half a second of the peer's last packet. */
   private lastHeard = 0;
   private rembTimer: NodeJS.Timeout | undefined;
   /** The REMB cap a plugin set (bits per second), sent once the peer is connected. */
@@ -296,7 +311,7 @@ export class WeriftPeer implements MediaPeer {
     // specific feedback by the feedback's *sender* SSRC first, which is the browser's own send
     // SSRC: the request then lands on our receiver, not our sender. Listen on both, match by SSRC.
     const onFeedback = (rtcp: RtcpPacket) => {
-      this.lastHeard = Date.now();
+      this.heard++;
       if (rtcp.type !== RtcpPayloadSpecificFeedback.type) return;
       const feedback = (rtcp as RtcpPayloadSpecificFeedback).feedback as {
         count: number;
@@ -339,12 +354,15 @@ export class WeriftPeer implements MediaPeer {
 
   private received(t: RTCRtpTransceiver, kind: MediaKind, packet: Buffer): void {
     const mid = t.mid ?? kind;
-    this.lastHeard = Date.now();
-    const last = this.lastRtp.get(mid);
-    if (last) last.at = this.lastHeard;
-    else this.lastRtp.set(mid, { at: this.lastHeard });
-    if (!this.receiving.has(mid)) {
-      this.receiving.add(mid);
+    this.heard++;
+    let activity = this.activity.get(mid);
+    if (!activity) {
+      activity = { packets: 0, seen: 0, at: Date.now(), receiving: false };
+      this.activity.set(mid, activity);
+    }
+    activity.packets++;
+    if (!activity.receiving) {
+      activity.receiving = true;
       this.options.events.media(mid, kind, true);
     }
     this.options.events.rtp(kind, packet);
@@ -359,8 +377,13 @@ export class WeriftPeer implements MediaPeer {
   private startWatch(): void {
     const limitMs = this.options.noMediaTimer * 1000;
     this.lastHeard = Date.now();
+    this.heardSeen = this.heard;
     this.watchTimer = setInterval(() => {
       const now = Date.now();
+      if (this.heard !== this.heardSeen) {
+        this.heardSeen = this.heard;
+        this.lastHeard = now;
+      }
       if (now - this.lastHeard >= VANISHED_AFTER_MS) {
         this.close("ICE failed");
         return;
@@ -368,9 +391,14 @@ export class WeriftPeer implements MediaPeer {
       if (limitMs <= 0) return;
       for (const t of this.transceivers.values()) {
         const mid = t.mid ?? t.kind;
-        const last = this.lastRtp.get(mid)?.at;
-        if (last !== undefined && this.receiving.has(mid) && now - last >= limitMs) {
-          this.receiving.delete(mid);
+        const activity = this.activity.get(mid);
+        if (!activity) continue;
+        if (activity.packets !== activity.seen) {
+          activity.seen = activity.packets;
+          activity.at = now;
+        }
+        if (activity.receiving && now - activity.at >= limitMs) {
+          activity.receiving = false;
           this.options.events.media(mid, t.kind as MediaKind, false);
         }
       }
