@@ -108,10 +108,15 @@ export class GatewayCore {
     return handle;
   }
 
-  /** Detach: the plugin lets go, and the owner hears `detached` once the reply is out. */
+  /**
+   * Detach: the plugin lets go, and the owner hears `detached` once the reply is out (every
+   * transport sends the reply as soon as the request's handling returns; a tick later, the event).
+   */
   detach(session: Session, handle: Handle): void {
     this.destroyHandle(session, handle);
-    setImmediate(() => session.notify(envelope("detached", session.id, undefined, { sender: handle.id })));
+    process.nextTick(() =>
+      session.notify(envelope("detached", session.id, undefined, { sender: handle.id })),
+    );
   }
 
   claim(session: Session, conn: TransportConnection): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { JANUS_ADMIN_PROTOCOL, JANUS_PROTOCOL, JanusErrorCode, type JsonObject } from "@callgate/protocol";
 import type { Logger } from "pino";
@@ -27,9 +28,16 @@ class WebSocketConnection implements TransportConnection {
   readonly transport = "janus.transport.websockets" as const;
   readonly label: string;
   readonly shared = false;
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.tcp.uncork();
+  };
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP socket under it: corked while a tick's frames are written (see send). */
+    private readonly tcp: Socket,
     private readonly encode: (value: unknown) => string,
     private readonly log: Logger,
     remote: string,
@@ -43,6 +51,13 @@ class WebSocketConnection implements TransportConnection {
       this.log.warn({ connection: this.label }, "WebSocket client is not reading its messages; closing it");
       this.socket.close(1008, "Too many unread messages");
       return;
+    }
+    // Frames written in the same tick go out in one write: a reply and the event that follows it
+    // (detach's `detached`) cost the client one wake-up, and the gateway one system call.
+    if (!this.corked) {
+      this.corked = true;
+      this.tcp.cork();
+      process.nextTick(this.uncork);
     }
     this.socket.send(this.encode(message));
   }
@@ -123,7 +138,7 @@ export class WebSocketTransport {
 
   private connected(ws: WebSocket, req: IncomingMessage): void {
     const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
-    const conn = new WebSocketConnection(ws, this.options.encode, this.log, remote);
+    const conn = new WebSocketConnection(ws, req.socket, this.options.encode, this.log, remote);
     this.log.debug({ connection: conn.label, kind: this.options.kind }, "WebSocket connected");
     ws.on("message", (data: RawData, isBinary: boolean) => this.received(conn, data, isBinary));
     ws.on("error", (err) => this.log.debug({ err, connection: conn.label }, "WebSocket error"));
