@@ -7,6 +7,12 @@ import { Connection } from "werift";
 // call, started up to 20 ms after ICE had in fact succeeded. Now the wait ends with the check list.
 describe("werift ICE, as patched", () => {
   const PACING_MS = 20;
+  /**
+   * The test stretches each pacing wait to this: a check on a loaded machine can take longer than
+   * 20 ms, and then the wait ran out first and nothing was left to cut short. Stretched, a wait
+   * is always running when the list completes, and werift unpatched would take seconds to connect.
+   */
+  const STRETCHED_MS = 5000;
   /** The 20 ms waits of Connection.connect, and how each ended. */
   const waits: Array<{ fired: boolean; cleared: boolean }> = [];
   const byHandle = new Map<unknown, { fired: boolean; cleared: boolean }>();
@@ -22,7 +28,7 @@ describe("werift ICE, as patched", () => {
       const handle = realSetTimeout(() => {
         wait.fired = true;
         callback(...args);
-      }, ms);
+      }, STRETCHED_MS);
       byHandle.set(handle, wait);
       return handle;
     }) as typeof setTimeout;
@@ -52,7 +58,10 @@ describe("werift ICE, as patched", () => {
       };
       link(controlling, controlled);
       link(controlled, controlling);
+      const started = Date.now();
       await Promise.all([controlling.connect(), controlled.connect()]);
+      const took = Date.now() - started;
+      assert.ok(took < STRETCHED_MS / 2, `connected in ${took} ms, not at the end of a pacing wait`);
       assert.equal(controlling.state, "connected");
       assert.equal(controlled.state, "connected");
       assert.ok(waits.length >= 2, "each side paced its checks");
