@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -224,6 +225,61 @@ describe("gateway over HTTP and WebSocket", () => {
     assert.deepEqual(await detached, { janus: "detached", session_id: session.id, sender: handle.id });
     await session.destroy();
     conn.close();
+  });
+
+  it("writes detach's reply and its 'detached' event to the TCP socket in one write", async () => {
+    const client = new WebSocket(gw.ws, "janus-protocol");
+    await new Promise((resolve, reject) => client.once("open", resolve).once("error", reject));
+    const frames: JsonObject[] = [];
+    let arrived: () => void = () => {};
+    client.on("message", (data) => {
+      frames.push(JSON.parse(data.toString()) as JsonObject);
+      arrived();
+    });
+    const request = async (body: JsonObject, count = 1) => {
+      const until = frames.length + count;
+      const done = new Promise<void>((resolve) => {
+        arrived = () => frames.length >= until && resolve();
+      });
+      client.send(JSON.stringify({ ...body, token: TOKEN, transaction: `t${frames.length}` }));
+      await done;
+      return frames.slice(until - count, until);
+    };
+    const [created] = await request({ janus: "create" });
+    const sessionId = (created!.data as JsonObject).id as number;
+    const [attached] = await request({
+      janus: "attach",
+      session_id: sessionId,
+      plugin: "janus.plugin.videocall",
+    });
+    const handleId = (attached!.data as JsonObject).id as number;
+    // The gateway's end of this connection is the socket whose peer is the client's port.
+    const clientPort = (client as unknown as { _socket: Socket })._socket.localPort;
+    const proto = Socket.prototype as unknown as Record<
+      "_write" | "_writev",
+      (...args: unknown[]) => unknown
+    >;
+    const [write, writev] = [proto._write, proto._writev];
+    let writes = 0;
+    const counted = (original: (...args: unknown[]) => unknown) =>
+      function (this: Socket, ...args: unknown[]) {
+        if (this.remotePort === clientPort) writes++;
+        return original.apply(this, args);
+      };
+    proto._write = counted(write);
+    proto._writev = counted(writev);
+    try {
+      const replies = await request({ janus: "detach", session_id: sessionId, handle_id: handleId }, 2);
+      assert.deepEqual(
+        replies.map((m) => m.janus),
+        ["success", "detached"],
+      );
+    } finally {
+      proto._write = write;
+      proto._writev = writev;
+    }
+    assert.equal(writes, 1, "both frames in one write");
+    client.close();
   });
 
   it("refuses attach to a plugin the token may not use (405)", async () => {
