@@ -100,24 +100,25 @@ export class BatchedUdpReader {
     const handle = native ? udpHandle(socket) : undefined;
     if (!native || !handle) return undefined;
     const { buffer, slots, slotBytes, arrivals } = native;
+    // Fixed at open: the gateway's readers, which do not ask, do no per-datagram work for it.
+    const stamped = stampArrivals;
     let self: BatchedUdpReader | undefined;
     const onBatch = (count: number) => {
       for (let slot = 0; slot < count && self && !self.closed; slot++) {
         const length = slots[slot * 3] as number;
         if (length < 0) continue;
         const start = slot * slotBytes;
-        currentArrivalMs = arrivals[slot] as number;
+        if (stamped) currentArrivalMs = arrivals[slot] as number;
         try {
           onDatagram(buffer.subarray(start, start + length), slotBytes, slot);
         } catch (error) {
           // As dgram's "message" handlers in werift do: one bad datagram does not stop the batch.
           process.emitWarning(error instanceof Error ? error : String(error), "CallgateMediaWarning");
-        } finally {
-          currentArrivalMs = 0;
         }
       }
+      currentArrivalMs = 0;
     };
-    const reader = native.open(handle.fd, onBatch, stampArrivals);
+    const reader = native.open(handle.fd, onBatch, stamped);
     handle.recvStop();
     self = new BatchedUdpReader(native, socket, handle, reader);
     return self;
