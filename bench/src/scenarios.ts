@@ -152,9 +152,10 @@ interface HeldCalls {
 }
 
 /**
- * Places `count` calls on one target, media starting as each call connects (as in browsers; a
- * call left silent while the others are placed, seconds at 50 calls, is one a gateway may rightly
- * take for gone), for 2 s; then the media stops until this target's measuring windows.
+ * Places `count` calls on one target, media starting as each call connects (as in browsers), for
+ * 2 s; then the media stops until this target's measuring windows. Between windows a call is
+ * silent for seconds; the peers' receiver reports (RTCP) go on, so neither gateway takes it for
+ * gone (Callgate hangs up after 8 s with nothing at all from a peer).
  */
 async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promise<HeldCalls> {
   const rssBefore = rssBytes(t.pid);
@@ -208,6 +209,11 @@ function callsResult(held: HeldCalls): CallsResult {
   const latencies = peers.flatMap((p) => Array.from(p.stats.latenciesMs.values())).sort((x, y) => x - y);
   const setups = held.calls.map((c) => c.setupMs).sort((x, y) => x - y);
   const busy = held.generatorActiveMs + held.generatorIdleMs;
+  // The median over the windows: a collected heap's RSS moves by megabytes from one to the next.
+  const rssDuring = percentile(
+    [...held.rssDuring].sort((x, y) => x - y),
+    50,
+  );
   return {
     calls: held.calls.length,
     setupMs: { p50: percentile(setups, 50), p99: percentile(setups, 99) },
@@ -220,14 +226,7 @@ function callsResult(held: HeldCalls): CallsResult {
     },
     lossPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : 100,
     relayedPerSecond: received / held.seconds,
-    // The median over the windows: a collected heap's RSS moves by megabytes from one to the next.
-    rssPerCallBytes:
-      (percentile(
-        [...held.rssDuring].sort((x, y) => x - y),
-        50,
-      ) -
-        held.rssBefore) /
-      held.calls.length,
+    rssPerCallBytes: (rssDuring - held.rssBefore) / held.calls.length,
     generatorCores: held.generatorCpuSeconds / held.seconds,
     generatorBusy: busy > 0 ? held.generatorActiveMs / busy : 0,
   };
