@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every compiled test (`*.test.js` under packages/*/dist and e2e/dist) with Node's test runner.
+// Runs every compiled test (`*.test.js` under packages/*/dist, bench/dist and e2e/dist) with Node's test runner.
 // Tests are TypeScript beside the code they check; `npm run build` compiles them first.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -27,8 +27,10 @@ function find(dir, out) {
 }
 
 const roots = [];
-if (only !== "e2e")
+if (only !== "e2e") {
   for (const pkg of readdirSync(join(root, "packages"))) roots.push(join(root, "packages", pkg, "dist"));
+  roots.push(join(root, "bench", "dist"));
+}
 if (only !== "packages") roots.push(join(root, "e2e", "dist"));
 // `--only e2e`, `--only packages`, or any part of a test's path (e.g. `--only videocall`).
 const files = roots

@@ -7,38 +7,7 @@ import {
   stampArrivalTimes,
 } from "@callgate/gateway/testing";
 import { RTCPeerConnection, type RTCRtpTransceiver } from "werift";
-
-/**
- * One-way latencies (ms), kept in fixed blocks: a growing array of numbers is copied on each
- * growth and ends in the old generation, and the collections that cleans up would be the
- * generator's pauses, not the gateway's.
- */
-export class LatencyLog {
-  private static readonly BLOCK = 16_384;
-  private readonly blocks: Float64Array[] = [];
-  private used = LatencyLog.BLOCK;
-
-  push(ms: number): void {
-    if (this.used === LatencyLog.BLOCK) {
-      this.blocks.push(new Float64Array(LatencyLog.BLOCK));
-      this.used = 0;
-    }
-    (this.blocks.at(-1) as Float64Array)[this.used++] = ms;
-  }
-
-  get length(): number {
-    return this.blocks.length === 0 ? 0 : (this.blocks.length - 1) * LatencyLog.BLOCK + this.used;
-  }
-
-  /** Every latency logged, in order. */
-  values(): Float64Array {
-    const out = new Float64Array(this.length);
-    this.blocks.forEach((block, i) => {
-      out.set(i === this.blocks.length - 1 ? block.subarray(0, this.used) : block, i * LatencyLog.BLOCK);
-    });
-    return out;
-  }
-}
+import { LatencyLog } from "./latency-log.js";
 
 /** Where a stream's packets went: counts, and one-way latencies (ms) from the stamp in each payload. */
 export interface StreamStats {

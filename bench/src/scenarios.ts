@@ -1,6 +1,7 @@
 import { JanusSession, JanusWebSocketConnection, VideoCallHandle } from "@callgate/client";
 import { WebSocket } from "ws";
 import type { RunningTarget } from "../../e2e/dist/support/processes.js";
+import { LatencyLog } from "./latency-log.js";
 import { LoadPeer } from "./load-peer.js";
 import { cpuSeconds, percentile, rssBytes } from "./proc-stats.js";
 
@@ -206,7 +207,7 @@ function callsResult(held: HeldCalls): CallsResult {
   const peers = held.calls.flatMap((c) => c.peers);
   const sent = peers.reduce((n, p) => n + p.stats.sent, 0);
   const received = peers.reduce((n, p) => n + p.stats.received, 0);
-  const latencies = peers.flatMap((p) => Array.from(p.stats.latenciesMs.values())).sort((x, y) => x - y);
+  const latencies = LatencyLog.concat(peers.map((p) => p.stats.latenciesMs)).sort();
   const setups = held.calls.map((c) => c.setupMs).sort((x, y) => x - y);
   const busy = held.generatorActiveMs + held.generatorIdleMs;
   // The median over the windows: a collected heap's RSS moves by megabytes from one to the next.
