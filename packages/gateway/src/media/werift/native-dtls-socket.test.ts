@@ -44,7 +44,7 @@ async function pair(options: Options) {
     t.role = role;
     const fingerprints =
       role === "client" && options.wrongServerFingerprint
-        ? [new RTCDtlsFingerprint("sha-256", "00:".repeat(31) + "00")]
+        ? [new RTCDtlsFingerprint("sha-256", `${"00:".repeat(31)}00`)]
         : certificate.getFingerprints();
     t.setRemoteParams(new RTCDtlsParameters(fingerprints, role === "client" ? "server" : "client"));
     return t;
