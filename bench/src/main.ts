@@ -42,6 +42,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 interface RequestRates {
   cyclesPerSecond: number;
   addTokensPerSecond: number;
+  /** Each window's rate, in the order they ran (the medians above are of these). */
+  cyclesByWindow: number[];
+  addTokensByWindow: number[];
 }
 
 /**
@@ -69,6 +72,8 @@ async function requestRates(targets: RunningTarget[]): Promise<RequestRates[]> {
   return targets.map((_, i) => ({
     cyclesPerSecond: median(cycles[i]!),
     addTokensPerSecond: median(tokens[i]!),
+    cyclesByWindow: cycles[i]!,
+    addTokensByWindow: tokens[i]!,
   }));
 }
 
@@ -96,6 +101,7 @@ function medianOfRounds(rounds: CallsResult[], extraSetups: number[] = []): Call
     rssPerCallBytes: rounds[0]!.rssPerCallBytes,
     generatorCores: Math.max(...rounds.map((r) => r.generatorCores)),
     generatorBusy: Math.max(...rounds.map((r) => r.generatorBusy ?? 0)),
+    byRound: rounds.map((r) => ({ cpuUsPerPacket: r.cpuUsPerPacket, latencyMs: r.latencyMs })),
   };
 }
 

@@ -1,9 +1,12 @@
-import type { CallsResult } from "./scenarios.js";
+import type { CallsResult, RoundFigures } from "./scenarios.js";
 
 export interface TargetResults {
   name: string;
   cyclesPerSecond: number;
   addTokensPerSecond: number;
+  /** Each measuring window's rate, in order: window i of one target ran beside window i of the other. */
+  cyclesByWindow?: number[];
+  addTokensByWindow?: number[];
   idleSessionBytes: number;
   calls: CallsResult[];
   capacity: number | undefined;
@@ -26,13 +29,26 @@ export const GENERATOR_SATURATED = 0.9;
 const f = (n: number | undefined, digits = 1) =>
   n === undefined || Number.isNaN(n) ? "n/a" : n.toLocaleString("en", { maximumFractionDigits: digits });
 
-/** One table row: the figure, both values, the ratio Callgate / Janus, and whether Callgate is at least as good. */
+/**
+ * The ratio Callgate / Janus of each round (or window) that a median was taken over, paired by
+ * position (the two gateways' round i ran side by side); empty where the figure had no rounds.
+ */
+function ratiosByRound(cg: readonly number[] | undefined, janus: readonly number[] | undefined): string {
+  if (!cg || !janus || cg.length !== janus.length || cg.length < 2) return "";
+  return cg.map((c, i) => f(c / (janus[i] as number), 2)).join(", ");
+}
+
+/**
+ * One table row: the figure, both values, the ratio Callgate / Janus, the ratio in each round the
+ * values are medians of, and whether Callgate is at least as good.
+ */
 function row(
   figure: string,
   cg: number | undefined,
   janus: number | undefined,
   higherIsBetter: boolean,
   digits = 1,
+  byRound = "",
 ) {
   const ratio = cg !== undefined && janus !== undefined && janus !== 0 ? cg / janus : undefined;
   // Compared on the values themselves, so that 0 against 0 (no loss) or 13 against 0 still reads right.
@@ -42,7 +58,7 @@ function row(
       : (higherIsBetter ? cg >= janus : cg <= janus)
         ? "yes"
         : "**no**";
-  return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | ${f(ratio, 2)} | ${ok} |`;
+  return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | ${f(ratio, 2)} | ${byRound} | ${ok} |`;
 }
 
 /**
@@ -51,7 +67,7 @@ function row(
  */
 function memoryRow(figure: string, cg: number, janus: number | undefined, digits = 1) {
   if (cg >= 0 && (janus === undefined || janus >= 0)) return row(figure, cg, janus, false, digits);
-  return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | n/a | not comparable (RSS fell: the heap was collected meanwhile) |`;
+  return `| ${figure} | ${f(cg, digits)} | ${f(janus, digits)} | n/a | | not comparable (RSS fell: the heap was collected meanwhile) |`;
 }
 
 /** docs/performance.md: the side-by-side table and how it was made. */
@@ -64,8 +80,16 @@ export function renderReport(r: Results): string {
       j.cyclesPerSecond,
       true,
       0,
+      ratiosByRound(c.cyclesByWindow, j.cyclesByWindow),
     ),
-    row("admin add_token requests/s (HTTP)", c.addTokensPerSecond, j.addTokensPerSecond, true, 0),
+    row(
+      "admin add_token requests/s (HTTP)",
+      c.addTokensPerSecond,
+      j.addTokensPerSecond,
+      true,
+      0,
+      ratiosByRound(c.addTokensByWindow, j.addTokensByWindow),
+    ),
     memoryRow("resident memory per idle session (KiB)", c.idleSessionBytes / 1024, j.idleSessionBytes / 1024),
   ];
   const saturated = (x: CallsResult | undefined) => (x?.generatorBusy ?? 0) >= GENERATOR_SATURATED;
@@ -73,11 +97,41 @@ export function renderReport(r: Results): string {
     const jc = j.calls[i];
     // † marks a level where the load generator was saturated for either gateway (see below).
     const n = `${cc.calls}${saturated(cc) || saturated(jc) ? " †" : ""}`;
+    const rounds = (pick: (x: RoundFigures) => number) =>
+      ratiosByRound(cc.byRound?.map(pick), jc?.byRound?.map(pick));
     rows.push(
-      row(`${n} call(s): gateway CPU per relayed packet (µs)`, cc.cpuUsPerPacket, jc?.cpuUsPerPacket, false),
-      row(`${n} call(s): relay latency p50 (ms)`, cc.latencyMs.p50, jc?.latencyMs.p50, false, 2),
-      row(`${n} call(s): relay latency p99 (ms)`, cc.latencyMs.p99, jc?.latencyMs.p99, false, 2),
-      row(`${n} call(s): relay latency max (ms)`, cc.latencyMs.max, jc?.latencyMs.max, false, 1),
+      row(
+        `${n} call(s): gateway CPU per relayed packet (µs)`,
+        cc.cpuUsPerPacket,
+        jc?.cpuUsPerPacket,
+        false,
+        1,
+        rounds((x) => x.cpuUsPerPacket),
+      ),
+      row(
+        `${n} call(s): relay latency p50 (ms)`,
+        cc.latencyMs.p50,
+        jc?.latencyMs.p50,
+        false,
+        2,
+        rounds((x) => x.latencyMs.p50),
+      ),
+      row(
+        `${n} call(s): relay latency p99 (ms)`,
+        cc.latencyMs.p99,
+        jc?.latencyMs.p99,
+        false,
+        2,
+        rounds((x) => x.latencyMs.p99),
+      ),
+      row(
+        `${n} call(s): relay latency max (ms)`,
+        cc.latencyMs.max,
+        jc?.latencyMs.max,
+        false,
+        1,
+        rounds((x) => x.latencyMs.max),
+      ),
       row(`${n} call(s): packet loss (%)`, cc.lossPercent, jc?.lossPercent, false, 2),
       row(`${n} call(s): set-up, call to both webrtcup, p50 (ms)`, cc.setupMs.p50, jc?.setupMs.p50, false, 0),
       row(`${n} call(s): set-up p99 (ms)`, cc.setupMs.p99, jc?.setupMs.p99, false, 0),
@@ -94,7 +148,7 @@ export function renderReport(r: Results): string {
     if (c.capacityGeneratorBound || j.capacityGeneratorBound) {
       // A lower bound cannot be compared as a ratio: say so rather than print a verdict.
       const v = (t: TargetResults) => `${t.capacityGeneratorBound ? "≥ " : ""}${f(t.capacity, 0)}`;
-      rows.push(`| ${figure} | ${v(c)} | ${v(j)} | n/a | not comparable (generator-bound) |`);
+      rows.push(`| ${figure} | ${v(c)} | ${v(j)} | n/a | | not comparable (generator-bound) |`);
     } else {
       rows.push(row(figure, c.capacity, j.capacity, true, 0));
     }
@@ -121,9 +175,13 @@ Measured ${r.date.slice(0, 10)} on ${r.machine}, with \`${r.command}\` (${r.mode
 ran the same Janus config files (token auth, VideoCall), taking turns in the same run,
 inside a network namespace with loopback only. Ratios are Callgate / Janus: for costs and
 latencies lower is better (at most 1.0 meets the target), for throughput and capacity higher.
+Where a figure is the median over rounds (or, for the two request rates, over windows), "by
+round" gives the ratio in each of them, in the order they ran, both gateways' round i side by
+side: ratios either side of 1.0 mean the gap is within this machine's drift from minute to
+minute, ratios all on one side that it is not.
 
-| figure | Callgate | Janus | Callgate / Janus | at least as good |
-| --- | --- | --- | --- | --- |
+| figure | Callgate | Janus | Callgate / Janus | by round | at least as good |
+| --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 
 How: a load generator of our own (\`bench/\`) speaks the Janus API over WebSocket with our typed

@@ -130,7 +130,12 @@ export interface CallsResult {
   generatorCores: number;
   /** The generator's event-loop utilisation (0-1): near 1, it, not the gateway, sets the pace. */
   generatorBusy?: number;
+  /** Where the figures above are medians over rounds: each round's own, in the order they ran. */
+  byRound?: RoundFigures[];
 }
+
+/** The figures of one round that the report takes the median of. */
+export type RoundFigures = Pick<CallsResult, "cpuUsPerPacket" | "latencyMs">;
 
 /** Seconds of media before each measuring window: the peers' clock and packets get going. */
 const WINDOW_WARM_MS = 1000;
