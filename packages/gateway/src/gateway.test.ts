@@ -457,6 +457,15 @@ describe("gateway over HTTP and WebSocket", () => {
     );
     assert.match(text, /^callgate_gateway_errors_total\{api="janus",code="403"\} \d+$/m);
     assert.doesNotMatch(text, new RegExp(TOKEN));
+    // Each request counts once, under its own labels.
+    const pings = async () => {
+      const metrics = await (await fetch(gw.admin.replace("/admin", "/metrics"))).text();
+      const line = /^callgate_gateway_requests_total\{api="admin",transport="[^"]+",request="ping"\} (\d+)$/m;
+      return Number(line.exec(metrics)?.[1] ?? 0);
+    };
+    const before = await pings();
+    for (let i = 0; i < 3; i++) assert.equal((await gw.adminRequest({ janus: "ping" })).janus, "pong");
+    assert.equal(await pings(), before + 3);
   });
 
   it("answers GET on a handle path with a redirect to the session poll", async () => {
