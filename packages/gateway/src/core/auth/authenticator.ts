@@ -1,4 +1,4 @@
-import { secretEquals } from "./constant-time.js";
+import { secretDigestOf, secretMatches } from "./constant-time.js";
 import { verifySignedToken } from "./signed-token.js";
 import { TokenStore } from "./token-store.js";
 
@@ -15,8 +15,14 @@ export interface AuthSettings {
  */
 export class Authenticator {
   readonly tokens = new TokenStore();
+  /** The secrets hashed once: each request hashes only what it brings. */
+  private readonly apiSecretDigest: Buffer | undefined;
+  private readonly adminSecretDigest: Buffer;
 
-  constructor(private readonly settings: AuthSettings) {}
+  constructor(private readonly settings: AuthSettings) {
+    this.apiSecretDigest = settings.apiSecret === undefined ? undefined : secretDigestOf(settings.apiSecret);
+    this.adminSecretDigest = secretDigestOf(settings.adminSecret);
+  }
 
   get tokenAuthEnabled(): boolean {
     return this.settings.tokenAuth;
@@ -32,9 +38,10 @@ export class Authenticator {
   }
 
   checkRequest(apisecret: unknown, token: unknown): boolean {
-    const { apiSecret, tokenAuth } = this.settings;
+    const { tokenAuth } = this.settings;
+    const apiSecret = this.apiSecretDigest;
     if (apiSecret === undefined && !tokenAuth) return true;
-    if (apiSecret !== undefined && secretEquals(apisecret, apiSecret)) return true;
+    if (apiSecret !== undefined && secretMatches(apisecret, apiSecret)) return true;
     return tokenAuth && typeof token === "string" && this.tokenValid(token);
   }
 
@@ -49,7 +56,7 @@ export class Authenticator {
   }
 
   checkAdmin(secret: unknown): boolean {
-    return secretEquals(secret, this.settings.adminSecret);
+    return secretMatches(secret, this.adminSecretDigest);
   }
 
   private tokenValid(token: string): boolean {
