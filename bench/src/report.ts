@@ -97,41 +97,21 @@ export function renderReport(r: Results): string {
     const jc = j.calls[i];
     // † marks a level where the load generator was saturated for either gateway (see below).
     const n = `${cc.calls}${saturated(cc) || saturated(jc) ? " †" : ""}`;
-    const rounds = (pick: (x: RoundFigures) => number) =>
-      ratiosByRound(cc.byRound?.map(pick), jc?.byRound?.map(pick));
+    // A figure taken in rounds: the medians (a CallsResult has each round's figures too) and each round's ratio.
+    const inRounds = (figure: string, pick: (x: RoundFigures) => number, digits: number) =>
+      row(
+        `${n} call(s): ${figure}`,
+        pick(cc),
+        jc && pick(jc),
+        false,
+        digits,
+        ratiosByRound(cc.byRound?.map(pick), jc?.byRound?.map(pick)),
+      );
     rows.push(
-      row(
-        `${n} call(s): gateway CPU per relayed packet (µs)`,
-        cc.cpuUsPerPacket,
-        jc?.cpuUsPerPacket,
-        false,
-        1,
-        rounds((x) => x.cpuUsPerPacket),
-      ),
-      row(
-        `${n} call(s): relay latency p50 (ms)`,
-        cc.latencyMs.p50,
-        jc?.latencyMs.p50,
-        false,
-        2,
-        rounds((x) => x.latencyMs.p50),
-      ),
-      row(
-        `${n} call(s): relay latency p99 (ms)`,
-        cc.latencyMs.p99,
-        jc?.latencyMs.p99,
-        false,
-        2,
-        rounds((x) => x.latencyMs.p99),
-      ),
-      row(
-        `${n} call(s): relay latency max (ms)`,
-        cc.latencyMs.max,
-        jc?.latencyMs.max,
-        false,
-        1,
-        rounds((x) => x.latencyMs.max),
-      ),
+      inRounds("gateway CPU per relayed packet (µs)", (x) => x.cpuUsPerPacket, 1),
+      inRounds("relay latency p50 (ms)", (x) => x.latencyMs.p50, 2),
+      inRounds("relay latency p99 (ms)", (x) => x.latencyMs.p99, 2),
+      inRounds("relay latency max (ms)", (x) => x.latencyMs.max, 1),
       row(`${n} call(s): packet loss (%)`, cc.lossPercent, jc?.lossPercent, false, 2),
       row(`${n} call(s): set-up, call to both webrtcup, p50 (ms)`, cc.setupMs.p50, jc?.setupMs.p50, false, 0),
       row(`${n} call(s): set-up p99 (ms)`, cc.setupMs.p99, jc?.setupMs.p99, false, 0),
