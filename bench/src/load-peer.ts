@@ -101,7 +101,7 @@ export class LoadPeer {
   private readonly counters = newRelayCounters();
   private started = 0;
   /** When media first started: RTP timestamps count from here, on across pauses in the media. */
-  private rtpOrigin: number | undefined;
+  private rtpOrigin = 0;
   private readonly out: OutStream[] = [outStream("audio"), outStream("video")];
 
   constructor() {
@@ -144,7 +144,7 @@ export class LoadPeer {
 
   startMedia(): void {
     this.started = now();
-    this.rtpOrigin ??= this.started;
+    if (this.rtpOrigin === 0) this.rtpOrigin = this.started;
     for (const s of this.out) s.sent = 0;
     joinClock(this);
   }
@@ -179,7 +179,7 @@ export class LoadPeer {
     if (!t) return;
     const size = s.kind === "audio" ? 100 : 1100 + Math.floor(Math.random() * 100);
     // RTP clock: 48 kHz audio (960 a 20 ms packet), 90 kHz video.
-    const since = at - (this.rtpOrigin ?? this.started);
+    const since = at - this.rtpOrigin;
     const timestamp = Math.floor((since * (s.kind === "audio" ? 48 : 90)) % 2 ** 32);
     const buffer = s.buffers[s.seq % PACKET_BUFFERS] as Buffer;
     const packet = buffer.subarray(0, 12 + size);
