@@ -38,7 +38,12 @@ export class GatewayCore {
   readonly sessions = new Map<number, Session>();
   readonly handles = new Map<number, Handle>();
   acceptingNewSessions = true;
-  private readonly ownedBy = new Map<TransportConnection, Set<number>>();
+  /**
+   * How many sessions each connection owns (for maxSessionsPerConnection). Which ones is not
+   * kept: a connection that closes has them looked up among all sessions (as Janus's
+   * janus_transport_gone does), which spares every session an entry in a per-connection set.
+   */
+  private readonly ownedCount = new Map<TransportConnection, number>();
   private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
@@ -73,16 +78,15 @@ export class GatewayCore {
       this.log.warn({ limit: total }, "session limit reached: refusing new sessions");
       throw new JanusError(JanusErrorCode.UNKNOWN, `Too many sessions on this gateway (limit ${total})`);
     }
-    const owned = this.ownedBy.get(conn);
     const limit = this.settings.maxSessionsPerConnection;
-    if (limit > 0 && !conn.shared && owned && owned.size >= limit) {
+    if (limit > 0 && !conn.shared && (this.ownedCount.get(conn) ?? 0) >= limit) {
       this.log.warn({ connection: conn.label, limit }, "per-connection session limit reached");
       throw new JanusError(JanusErrorCode.UNKNOWN, `Too many sessions on this connection (limit ${limit})`);
     }
     const id = chosenId !== undefined && chosenId > 0 ? chosenId : randomId(this.sessions);
     const session = new Session(id, conn);
     this.sessions.set(id, session);
-    this.own(conn, id);
+    this.own(conn);
     conn.sessionCreated(id);
     this.log.debug({ session: id, transport: conn.label }, "session created");
     return session;
@@ -92,9 +96,10 @@ export class GatewayCore {
   destroySession(session: Session, reason: "destroyed" | "timeout"): void {
     if (session.destroyed) return;
     if (reason === "timeout") session.notify(envelope("timeout", session.id, undefined));
-    session.destroyed = true;
+    const owned = session.state === "live"; // an orphaned session's connection counts it no more
+    session.state = "destroyed";
     this.sessions.delete(session.id);
-    this.disown(session.sink, session.id);
+    if (owned) this.disown(session.sink);
     for (const handle of [...session.handles.values()]) this.destroyHandle(session, handle);
     session.sink.sessionOver(session.id, reason);
     this.log.debug({ session: session.id, reason }, "session destroyed");
@@ -120,13 +125,17 @@ export class GatewayCore {
   }
 
   claim(session: Session, conn: TransportConnection): void {
-    session.transportGone = false;
-    if (session.sink === conn) return;
+    const orphaned = session.transportGone;
+    session.state = "live";
+    if (session.sink === conn) {
+      if (orphaned) this.own(conn);
+      return;
+    }
     const old = session.sink;
-    this.disown(old, session.id);
+    if (!orphaned) this.disown(old);
     old.sessionOver(session.id, "claimed");
     session.sink = conn;
-    this.own(conn, session.id);
+    this.own(conn);
     conn.sessionCreated(session.id);
   }
 
@@ -135,14 +144,13 @@ export class GatewayCore {
    * once and silently, as in Janus; with it they wait for a claim.
    */
   transportGone(conn: TransportConnection): void {
-    const owned = this.ownedBy.get(conn);
-    this.ownedBy.delete(conn);
-    if (!owned) return;
-    for (const id of owned) {
-      const session = this.sessions.get(id);
-      if (!session) continue;
+    if (!this.ownedCount.delete(conn)) return;
+    const owned: Session[] = [];
+    for (const session of this.sessions.values())
+      if (session.sink === conn && !session.transportGone) owned.push(session);
+    for (const session of owned) {
       if (this.settings.reclaimSessionTimeout > 0) {
-        session.transportGone = true;
+        session.state = "orphaned";
       } else {
         this.destroySession(session, "destroyed");
       }
@@ -346,20 +354,14 @@ export class GatewayCore {
     };
   }
 
-  private own(conn: TransportConnection, id: number): void {
-    let set = this.ownedBy.get(conn);
-    if (!set) {
-      set = new Set();
-      this.ownedBy.set(conn, set);
-    }
-    set.add(id);
+  private own(conn: TransportConnection): void {
+    this.ownedCount.set(conn, (this.ownedCount.get(conn) ?? 0) + 1);
   }
 
-  private disown(conn: TransportConnection, id: number): void {
-    const set = this.ownedBy.get(conn);
-    if (!set) return;
-    set.delete(id);
-    if (set.size === 0) this.ownedBy.delete(conn);
+  private disown(conn: TransportConnection): void {
+    const count = (this.ownedCount.get(conn) ?? 0) - 1;
+    if (count > 0) this.ownedCount.set(conn, count);
+    else this.ownedCount.delete(conn);
   }
 }
 
