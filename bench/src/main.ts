@@ -32,8 +32,11 @@ const windows = full ? 5 : 2;
 const WINDOW_SECONDS = 2;
 /** Set-up samples of the 1-call level beyond its rounds' (see callLevels). */
 const LONE_CALL_SETUPS = full ? 17 : 4;
-// Enough sessions that their memory stands out of the heap's own swings (a few MB either way).
-const IDLE_SESSIONS = full ? 10_000 : 500;
+// Memory per idle session: the growth from IDLE_SESSIONS[0] sessions by IDLE_SESSIONS[1] more. The
+// count doubles, so that each gateway's session table grows once inside it, as it does at any scale
+// (a window that held two of Callgate's Map doublings and one of Janus's would weigh them unevenly);
+// enough sessions that they stand out of the heap's own swings; below Callgate's default limit of 20,000.
+const IDLE_SESSIONS = full ? [8_000, 8_000] : [2_000, 2_000];
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
 const NAT = '\tice_enforce_list = "cg0"\n';
 
@@ -45,6 +48,12 @@ interface RequestRates {
   /** Each window's rate, in the order they ran (the medians above are of these). */
   cyclesByWindow: number[];
   addTokensByWindow: number[];
+}
+
+/** A started gateway, with the token every scenario's client brings (token auth is on in the configs). */
+async function withBenchToken(target: RunningTarget): Promise<RunningTarget> {
+  await adminRequest(target, CONFORMANCE_ADMIN_SECRET, { janus: "add_token", token: TOKEN });
+  return target;
 }
 
 /**
@@ -59,7 +68,6 @@ async function requestRates(targets: RunningTarget[]): Promise<RequestRates[]> {
   const cycles: number[][] = targets.map(() => []);
   const tokens: number[][] = targets.map(() => []);
   for (const target of targets) {
-    await adminRequest(target, CONFORMANCE_ADMIN_SECRET, { janus: "add_token", token: TOKEN });
     await signallingCycles(target, 2);
     await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, 2);
   }
@@ -147,16 +155,13 @@ async function callLevels(names: string[], targets: RunningTarget[]): Promise<Ca
 }
 
 /**
- * Resident memory per idle session, each target in turn, three rounds in full mode, the median:
- * one round's RSS growth moves by a few hundred bytes a session with what the collector (or
- * malloc) happened to keep, for Janus as for Callgate.
+ * Resident memory per idle session, each target in turn, once: on gateways that have run nothing
+ * yet (see memoryPerIdleSession), so it comes first in a run. The other target idles meanwhile.
  */
 async function idleSessionMemory(targets: RunningTarget[]): Promise<number[]> {
-  const rounds = full ? 3 : 1;
-  const bytes: number[][] = targets.map(() => []);
-  for (let round = 0; round < rounds; round++)
-    for (const [i, t] of targets.entries()) bytes[i]!.push(await memoryPerIdleSession(t, IDLE_SESSIONS));
-  return bytes.map(median);
+  const bytes: number[] = [];
+  for (const t of targets) bytes.push(await memoryPerIdleSession(t, IDLE_SESSIONS[0]!, IDLE_SESSIONS[1]!));
+  return bytes;
 }
 
 /** The capacity search, then the target's results; the target is stopped at the end. */
@@ -201,22 +206,26 @@ const janusVersion = spawnSync("janus", ["--version"]).stdout?.toString().split(
 // `--profile`: Callgate only, with its CPU profile written to the system's temp folder (no report).
 if (process.argv.includes("--profile")) {
   process.env.CALLGATE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${tmpdir()}/callgate-profile`;
-  const target = await startCallgate("", NAT);
-  const rates = (await requestRates([target]))[0]!;
+  const target = await withBenchToken(await startCallgate("", NAT));
   const idle = (await idleSessionMemory([target]))[0]!;
+  const rates = (await requestRates([target]))[0]!;
   const calls = (await callLevels(["Callgate"], [target]))[0]!;
   const profiled = await finish("Callgate", target, rates, idle, calls);
   console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
   process.exit(0);
 }
-const targets = [await startCallgate("", NAT), await startJanus("", NAT)];
-console.log("[both] signalling and add_token, in alternating windows");
+const targets = [
+  await withBenchToken(await startCallgate("", NAT)),
+  await withBenchToken(await startJanus("", NAT)),
+];
 let callgate: TargetResults;
 let janus: TargetResults;
 try {
+  console.log("[both] memory per idle session, one gateway after the other");
+  const idle = await idleSessionMemory(targets);
+  console.log("[both] signalling and add_token, in alternating windows");
   const rates = await requestRates(targets);
   // One target works at a time from here; the other idles (a few thousandths of a core).
-  const idle = await idleSessionMemory(targets);
   const calls = await callLevels(["Callgate", "Janus"], targets);
   callgate = await finish("Callgate", targets[0]!, rates[0]!, idle[0]!, calls[0]!);
   janus = await finish("Janus", targets[1]!, rates[1]!, idle[1]!, calls[1]!);

@@ -51,17 +51,27 @@ export async function addTokensPerSecond(t: RunningTarget, secret: string, secon
   return n / seconds;
 }
 
-/** Resident memory per idle session: RSS growth over `count` sessions, divided by `count`. */
-export async function memoryPerIdleSession(t: RunningTarget, count: number): Promise<number> {
+/**
+ * Resident memory per idle session: the RSS growth from `from` sessions to `from + count`, over
+ * `count`. The first `from` take in what any first sessions cost (code compiled, the young
+ * generation's pages touched), so that what is left grows with the sessions only. Meant for a
+ * gateway that has run nothing else yet: one that has reuses memory it freed (malloc's free
+ * lists, a heap whose garbage is collected meanwhile) and then grows by less than its sessions take.
+ */
+export async function memoryPerIdleSession(t: RunningTarget, from: number, count: number): Promise<number> {
   // 500 sessions a connection: Callgate refuses more than 1,000 on one connection.
   const connections: JanusWebSocketConnection[] = [];
-  for (let i = 0; i < Math.ceil(count / 500); i++) connections.push(await open(t));
-  await sleep(500);
-  const before = rssBytes(t.pid);
   const sessions: JanusSession[] = [];
-  for (let i = 0; i < count; i++)
-    sessions.push(await JanusSession.create(connections[Math.floor(i / 500)]!, 0));
-  await sleep(1000);
+  const createUpTo = async (total: number) => {
+    for (let i = sessions.length; i < total; i++) {
+      if (i % 500 === 0) connections.push(await open(t));
+      sessions.push(await JanusSession.create(connections[connections.length - 1]!, 0));
+    }
+    await sleep(500);
+  };
+  await createUpTo(from);
+  const before = rssBytes(t.pid);
+  await createUpTo(from + count);
   const after = rssBytes(t.pid);
   for (const s of sessions) await s.destroy();
   for (const c of connections) c.close();
