@@ -20,7 +20,15 @@ const EVENT_LOOP_SAMPLE_MS = 100;
 /** Prometheus metrics for the admin port's /metrics: sessions, handles, requests and errors. */
 export class GatewayMetrics implements CoreObserver {
   readonly registry = new Registry();
-  private readonly requests: Counter<"api" | "transport" | "request">;
+  /**
+   * Requests counted in plain numbers, by API, then transport, then request (a known verb or
+   * "other"), and copied into the counter at scrape time: prom-client checks and hashes the
+   * labels of every `inc({...})`, 5-6 µs a request in the gateway.
+   */
+  private readonly requestCounts = {
+    janus: new Map<string, Map<string, number>>(),
+    admin: new Map<string, Map<string, number>>(),
+  };
   private readonly errors: Counter<"api" | "code">;
 
   constructor(sources: GaugeSources) {
@@ -85,11 +93,18 @@ export class GatewayMetrics implements CoreObserver {
         this.inc(sources.relay().srtpRejected);
       },
     });
-    this.requests = new Counter({
+    const requestCounts = this.requestCounts;
+    new Counter({
       name: "callgate_gateway_requests_total",
       help: "Janus and admin API requests received, by transport and request",
       labelNames: ["api", "transport", "request"],
       registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const api of ["janus", "admin"] as const)
+          for (const [transport, byRequest] of requestCounts[api])
+            for (const [request, count] of byRequest) this.inc({ api, transport, request }, count);
+      },
     });
     this.errors = new Counter({
       name: "callgate_gateway_errors_total",
@@ -100,7 +115,14 @@ export class GatewayMetrics implements CoreObserver {
   }
 
   request(api: "janus" | "admin", transport: string, verb: string): void {
-    this.requests.inc({ api, transport, request: knownVerbs.has(verb) ? verb : "other" });
+    const request = knownVerbs.has(verb) ? verb : "other";
+    const byTransport = this.requestCounts[api];
+    let byRequest = byTransport.get(transport);
+    if (!byRequest) {
+      byRequest = new Map();
+      byTransport.set(transport, byRequest);
+    }
+    byRequest.set(request, (byRequest.get(request) ?? 0) + 1);
   }
 
   error(api: "janus" | "admin", code: number): void {
