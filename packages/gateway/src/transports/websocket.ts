@@ -153,8 +153,10 @@ export class WebSocketTransport {
       ? data.toString("utf8")
       : Buffer.concat(data as Buffer[]).toString("utf8");
     if (isBinary && text.length === 0) return;
-    for (const part of splitConcatenated(text)) {
-      const parsed = parseJson(part);
+    // Nearly every message is one JSON object: parsed whole, it skips the scan for concatenated
+    // objects (Janus accepts several in one message), which is only made when that parse fails.
+    const whole = parseJson(text);
+    for (const parsed of whole.ok ? [whole] : splitConcatenated(text).map(parseJson)) {
       if (!parsed.ok) {
         const { line, column, text: reason } = parsed.error;
         const message = `Invalid Janus API request - <string>(${line},${column}): ${reason}`;
