@@ -106,9 +106,7 @@ function medianOfRounds(rounds: CallsResult[], extraSetups: number[] = []): Call
     },
     lossPercent: m((r) => r.lossPercent),
     relayedPerSecond: m((r) => r.relayedPerSecond),
-    rssPerCallBytes: m((r) => r.rssPerCallBytes),
-    // From before the calls: the first round's, on a gateway that had run no calls at this level.
-    rssGrowthPerCallBytes: rounds[0]!.rssGrowthPerCallBytes,
+    rssPerCallBytes: rounds[0]!.rssPerCallBytes,
     generatorCores: Math.max(...rounds.map((r) => r.generatorCores)),
     generatorBusy: Math.max(...rounds.map((r) => r.generatorBusy ?? 0)),
     byRound: rounds.map((r) => ({ cpuUsPerPacket: r.cpuUsPerPacket, latencyMs: r.latencyMs })),

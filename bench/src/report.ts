@@ -116,7 +116,7 @@ export function renderReport(r: Results): string {
       row(`${n} call(s): set-up, call to both webrtcup, p50 (ms)`, cc.setupMs.p50, jc?.setupMs.p50, false, 0),
       row(`${n} call(s): set-up p99 (ms)`, cc.setupMs.p99, jc?.setupMs.p99, false, 0),
       memoryRow(
-        `${n} call(s): resident memory per added call (KiB)`,
+        `${n} call(s): resident memory per active call (KiB)`,
         cc.rssPerCallBytes / 1024,
         jc ? jc.rssPerCallBytes / 1024 : undefined,
         0,
@@ -142,13 +142,6 @@ export function renderReport(r: Results): string {
       )
       .join("; ")}`;
   const generator = `${load(c)}. ${load(j)}`;
-  const growth = (t: TargetResults) =>
-    `${t.name}: ${t.calls
-      .map(
-        (x) =>
-          `${x.calls} call(s) ${f(x.rssGrowthPerCallBytes === undefined ? undefined : x.rssGrowthPerCallBytes / 1024, 0)}`,
-      )
-      .join(", ")}`;
   const bound = [c, j]
     .filter((t) => t.capacityGeneratorBound)
     .map(
@@ -187,17 +180,12 @@ a minute, then 8 ms, for either gateway), and windows a few seconds apart lay th
 alike. Each call figure is its median over the rounds, except set-up
 times, whose percentiles are taken over every call of every round pooled (at 1 call with 17 more
 calls placed alone in full mode, 4 in quick, the gateways taking turns: three samples are too few
-for a median where Janus has half-second outliers). CPU is the
+for a median where Janus has half-second outliers), and memory
+per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
 gateway process's user + system time from /proc over the measuring windows, divided by the
-packets the peers received through it. Memory per added call is the VmRSS growth from half a
-level's calls (their media flowing; the median of five samples over 2 s) to all of them (the
-median over the measuring windows), over the calls added (at 1 call, from none): what each call
-costs. Janus's memory grows by about the same for every call; Callgate's also grows by a fixed
-few MiB once media first flows (the young generation's pages, code compiled, receive buffers),
-which spread over a level's calls had weighed most on the fewest. The growth from before any of
-a level's calls to all of them, over all of them, was (KiB a call, first round): ${growth(c)};
-${growth(j)}. In a garbage-collected process RSS moves by megabytes as the heap is collected, so
-a growth below zero (collected meanwhile) is shown and
+packets the peers received through it. Memory is VmRSS growth from before the calls to the end
+of their measuring windows (the median over the windows), over the number of calls; in a garbage-collected process it moves by
+megabytes as the heap is collected, so a growth below zero (collected meanwhile) is shown and
 not compared. Memory per idle session is the RSS growth from 8,000 sessions to 16,000 (2,000 to
 4,000 in quick mode), over the 8,000 (2,000), the first thing measured on both gateways (each in
 turn): the first sessions also pay for code compiled and pages touched once; the count doubles so

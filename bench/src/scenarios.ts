@@ -135,13 +135,7 @@ export interface CallsResult {
   latencyMs: { p50: number; p99: number; max: number };
   lossPercent: number;
   relayedPerSecond: number;
-  /**
-   * Resident memory each call adds: the growth from half the calls (media flowing) to all of
-   * them, over the calls added (all of them at one call).
-   */
   rssPerCallBytes: number;
-  /** The growth from before any of the calls to all of them, over all: what a fixed cost adds too. */
-  rssGrowthPerCallBytes?: number;
   /** The load generator's own CPU use, in cores: near 2 means it, not the gateway, was the limit. */
   generatorCores: number;
   /** The generator's event-loop utilisation (0-1): near 1, it, not the gateway, sets the pace. */
@@ -162,10 +156,8 @@ const WINDOW_DRAIN_MS = 500;
 interface HeldCalls {
   target: RunningTarget;
   calls: Call[];
-  /** RSS before the calls, with the first half of them up, and at the end of each measuring window. */
+  /** RSS before the calls, and at the end of each measuring window. */
   rssBefore: number;
-  rssHalf: number;
-  half: number;
   rssDuring: number[];
   /** Sums over this target's measuring windows. */
   seconds: number;
@@ -175,32 +167,15 @@ interface HeldCalls {
   generatorIdleMs: number;
 }
 
-/** The median of `count` RSS samples `everyMs` apart: a collected heap's RSS moves by megabytes. */
-async function sampledRss(pid: number, count = 5, everyMs = 400): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    await sleep(everyMs);
-    samples.push(rssBytes(pid));
-  }
-  return percentile(
-    samples.sort((x, y) => x - y),
-    50,
-  );
-}
-
 /**
  * Places `count` calls on one target, media starting as each call connects (as in browsers), for
  * 2 s; then the media stops until this target's measuring windows. Between windows a call is
  * silent for seconds; the peers' receiver reports (RTCP) go on, so neither gateway takes it for
- * gone (Callgate hangs up after 8 s with nothing at all from a peer). Resident memory is sampled
- * with the first half of the calls up and their media flowing, for what each further call adds.
+ * gone (Callgate hangs up after 8 s with nothing at all from a peer).
  */
 async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promise<HeldCalls> {
   const rssBefore = rssBytes(t.pid);
-  const half = Math.floor(count / 2);
-  let rssHalf = rssBefore;
   for (let i = 0; i < count; i++) {
-    if (i === half && half > 0) rssHalf = await sampledRss(t.pid);
     const call = await placeCall(t, i);
     calls.push(call);
     for (const p of call.peers) p.startMedia();
@@ -211,8 +186,6 @@ async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promis
     target: t,
     calls,
     rssBefore,
-    rssHalf,
-    half,
     rssDuring: [],
     seconds: 0,
     cpuSeconds: 0,
@@ -269,8 +242,7 @@ function callsResult(held: HeldCalls): CallsResult {
     },
     lossPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : 100,
     relayedPerSecond: received / held.seconds,
-    rssPerCallBytes: (rssDuring - held.rssHalf) / (held.calls.length - held.half),
-    rssGrowthPerCallBytes: (rssDuring - held.rssBefore) / held.calls.length,
+    rssPerCallBytes: (rssDuring - held.rssBefore) / held.calls.length,
     generatorCores: held.generatorCpuSeconds / held.seconds,
     generatorBusy: busy > 0 ? held.generatorActiveMs / busy : 0,
   };
