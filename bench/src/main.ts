@@ -15,11 +15,13 @@ import {
 import { percentile } from "./proc-stats.js";
 import { GENERATOR_SATURATED, renderReport, type TargetResults } from "./report.js";
 import {
+  type ActiveCallMemory,
   addTokensPerSecond,
   adminRequest,
   type CallsResult,
   concurrentCalls,
   loneCallSetups,
+  memoryPerActiveCall,
   memoryPerIdleSession,
   signallingCycles,
   TOKEN,
@@ -37,6 +39,8 @@ const LONE_CALL_SETUPS = full ? 17 : 4;
 // (a window that held two of Callgate's Map doublings and one of Janus's would weigh them unevenly);
 // enough sessions that they stand out of the heap's own swings; below Callgate's default limit of 20,000.
 const IDLE_SESSIONS = full ? [8_000, 8_000] : [2_000, 2_000];
+// Memory per active call: the growth from ACTIVE_CALLS[0] calls with media to ACTIVE_CALLS[1].
+const ACTIVE_CALLS = full ? [10, 30] : [5, 10];
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
 const NAT = '\tice_enforce_list = "cg0"\n';
 
@@ -106,7 +110,6 @@ function medianOfRounds(rounds: CallsResult[], extraSetups: number[] = []): Call
     },
     lossPercent: m((r) => r.lossPercent),
     relayedPerSecond: m((r) => r.relayedPerSecond),
-    rssPerCallBytes: rounds[0]!.rssPerCallBytes,
     generatorCores: Math.max(...rounds.map((r) => r.generatorCores)),
     generatorBusy: Math.max(...rounds.map((r) => r.generatorBusy ?? 0)),
     byRound: rounds.map((r) => ({ cpuUsPerPacket: r.cpuUsPerPacket, latencyMs: r.latencyMs })),
@@ -164,14 +167,29 @@ async function idleSessionMemory(targets: RunningTarget[]): Promise<number[]> {
   return bytes;
 }
 
+/**
+ * Resident memory per active call of each gateway, on gateways started for it and stopped after:
+ * one that has held calls before reuses what they freed (Janus's malloc grew by 50-250 KiB a call
+ * where a fresh one grows by about 950), one that has held none yet pays once for the media path.
+ */
+async function activeCallMemory(): Promise<ActiveCallMemory[]> {
+  const results: ActiveCallMemory[] = [];
+  for (const start of [startCallgate, startJanus]) {
+    const target = await withBenchToken(await start("", NAT));
+    try {
+      results.push(await memoryPerActiveCall(target, ACTIVE_CALLS[0]!, ACTIVE_CALLS[1]!));
+    } finally {
+      await target.stop();
+    }
+  }
+  return results;
+}
+
+/** What is measured before the capacity search. */
+type Measured = RequestRates & Pick<TargetResults, "idleSessionBytes" | "activeCallMemory" | "calls">;
+
 /** The capacity search, then the target's results; the target is stopped at the end. */
-async function finish(
-  name: string,
-  target: RunningTarget,
-  rates: RequestRates,
-  idle: number,
-  calls: CallsResult[],
-): Promise<TargetResults> {
+async function finish(name: string, target: RunningTarget, measured: Measured): Promise<TargetResults> {
   const log = (what: string) => console.log(`[${name}] ${what}`);
   try {
     let capacity: number | undefined;
@@ -189,14 +207,7 @@ async function finish(
         }
       }
     }
-    return {
-      name,
-      ...rates,
-      idleSessionBytes: idle,
-      calls,
-      capacity,
-      capacityGeneratorBound,
-    };
+    return { name, ...measured, capacity, capacityGeneratorBound };
   } finally {
     await target.stop();
   }
@@ -210,10 +221,12 @@ if (process.argv.includes("--profile")) {
   const idle = (await idleSessionMemory([target]))[0]!;
   const rates = (await requestRates([target]))[0]!;
   const calls = (await callLevels(["Callgate"], [target]))[0]!;
-  const profiled = await finish("Callgate", target, rates, idle, calls);
+  const profiled = await finish("Callgate", target, { ...rates, idleSessionBytes: idle, calls });
   console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
   process.exit(0);
 }
+console.log("[both] memory per active call, on gateways of its own, one after the other");
+const active = await activeCallMemory();
 const targets = [
   await withBenchToken(await startCallgate("", NAT)),
   await withBenchToken(await startJanus("", NAT)),
@@ -227,8 +240,14 @@ try {
   const rates = await requestRates(targets);
   // One target works at a time from here; the other idles (a few thousandths of a core).
   const calls = await callLevels(["Callgate", "Janus"], targets);
-  callgate = await finish("Callgate", targets[0]!, rates[0]!, idle[0]!, calls[0]!);
-  janus = await finish("Janus", targets[1]!, rates[1]!, idle[1]!, calls[1]!);
+  const measured = (i: number): Measured => ({
+    ...rates[i]!,
+    idleSessionBytes: idle[i]!,
+    activeCallMemory: active[i]!,
+    calls: calls[i]!,
+  });
+  callgate = await finish("Callgate", targets[0]!, measured(0));
+  janus = await finish("Janus", targets[1]!, measured(1));
 } finally {
   for (const t of targets) await t.stop();
 }

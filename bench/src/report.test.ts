@@ -11,7 +11,6 @@ const level = (cpu: number[], p99: number[]): CallsResult => ({
   latencyMs: { p50: 0.2, p99: [...p99].sort((a, b) => a - b)[1] as number, max: 5 },
   lossPercent: 0,
   relayedPerSecond: 3000,
-  rssPerCallBytes: 500 * 1024,
   generatorCores: 0.3,
   generatorBusy: 0.3,
   byRound: cpu.map((c, i) => ({ cpuUsPerPacket: c, latencyMs: { p50: 0.2, p99: p99[i] as number, max: 5 } })),
@@ -23,6 +22,7 @@ const target = (name: string, cycles: number[], calls: CallsResult): TargetResul
   addTokensPerSecond: 1000,
   cyclesByWindow: cycles,
   idleSessionBytes: 1024,
+  activeCallMemory: { from: 10, to: 30, perCallBytes: 500 * 1024, firstCallsPerCallBytes: 900 * 1024 },
   calls: [calls],
   capacity: undefined,
 });
@@ -48,6 +48,17 @@ describe("performance report", () => {
   it("leaves the column empty where a figure had no rounds to pair", () => {
     assert.match(line("admin add_token"), /\| 1 \| {2}\| yes \|$/);
     assert.match(line("10 call(s): set-up, call to both webrtcup, p50"), /\| {2}\| yes \|$/);
+  });
+
+  it("gives memory per active call once, from the counts it was measured between", () => {
+    assert.match(
+      line("resident memory per active call, 10 to 30 calls (KiB)"),
+      /\| 500 \| 500 \| 1 \| {2}\| yes \|$/,
+    );
+    assert.match(
+      report,
+      /to the first 10 calls, over them, .* was 900 KiB a call for Callgate and 900 for Janus/s,
+    );
   });
 
   it("has a header cell for every column of every row", () => {

@@ -1,4 +1,4 @@
-import type { CallsResult, RoundFigures } from "./scenarios.js";
+import type { ActiveCallMemory, CallsResult, RoundFigures } from "./scenarios.js";
 
 export interface TargetResults {
   name: string;
@@ -8,6 +8,8 @@ export interface TargetResults {
   cyclesByWindow?: number[];
   addTokensByWindow?: number[];
   idleSessionBytes: number;
+  /** Not measured in `--profile` runs. */
+  activeCallMemory?: ActiveCallMemory;
   calls: CallsResult[];
   capacity: number | undefined;
   /** The capacity search stopped because the load generator, not the gateway, was saturated. */
@@ -92,6 +94,16 @@ export function renderReport(r: Results): string {
     ),
     memoryRow("resident memory per idle session (bytes)", c.idleSessionBytes, j.idleSessionBytes, 0),
   ];
+  const active = c.activeCallMemory;
+  if (active)
+    rows.push(
+      memoryRow(
+        `resident memory per active call, ${active.from} to ${active.to} calls (KiB)`,
+        active.perCallBytes / 1024,
+        j.activeCallMemory && j.activeCallMemory.perCallBytes / 1024,
+        0,
+      ),
+    );
   const saturated = (x: CallsResult | undefined) => (x?.generatorBusy ?? 0) >= GENERATOR_SATURATED;
   c.calls.forEach((cc, i) => {
     const jc = j.calls[i];
@@ -115,12 +127,6 @@ export function renderReport(r: Results): string {
       row(`${n} call(s): packet loss (%)`, cc.lossPercent, jc?.lossPercent, false, 2),
       row(`${n} call(s): set-up, call to both webrtcup, p50 (ms)`, cc.setupMs.p50, jc?.setupMs.p50, false, 0),
       row(`${n} call(s): set-up p99 (ms)`, cc.setupMs.p99, jc?.setupMs.p99, false, 0),
-      memoryRow(
-        `${n} call(s): resident memory per active call (KiB)`,
-        cc.rssPerCallBytes / 1024,
-        jc ? jc.rssPerCallBytes / 1024 : undefined,
-        0,
-      ),
     );
   });
   if (r.mode === "full") {
@@ -142,6 +148,10 @@ export function renderReport(r: Results): string {
       )
       .join("; ")}`;
   const generator = `${load(c)}. ${load(j)}`;
+  const activeFrom = c.activeCallMemory?.from ?? "n/a";
+  const activeTo = c.activeCallMemory?.to ?? "n/a";
+  const firstCalls = (t: TargetResults) =>
+    f(t.activeCallMemory && t.activeCallMemory.firstCallsPerCallBytes / 1024, 0);
   const bound = [c, j]
     .filter((t) => t.capacityGeneratorBound)
     .map(
@@ -180,12 +190,17 @@ a minute, then 8 ms, for either gateway), and windows a few seconds apart lay th
 alike. Each call figure is its median over the rounds, except set-up
 times, whose percentiles are taken over every call of every round pooled (at 1 call with 17 more
 calls placed alone in full mode, 4 in quick, the gateways taking turns: three samples are too few
-for a median where Janus has half-second outliers), and memory
-per call, which is the first round's (levels in order on a gateway that had run no calls yet). CPU is the
+for a median where Janus has half-second outliers). CPU is the
 gateway process's user + system time from /proc over the measuring windows, divided by the
-packets the peers received through it. Memory is VmRSS growth from before the calls to the end
-of their measuring windows (the median over the windows), over the number of calls; in a garbage-collected process it moves by
-megabytes as the heap is collected, so a growth below zero (collected meanwhile) is shown and
+packets the peers received through it. Memory per active call is the VmRSS growth from
+${activeFrom} calls to ${activeTo}, all with media both ways (each the median of five samples over 2 s),
+over the calls added, measured on a gateway of each started for it and stopped after: one that
+has held calls before reuses what they freed (malloc's free lists, a collected heap) and grows
+by less than its calls take. The growth to the first ${activeFrom} calls, over them, which adds what is
+paid once when media first flows (for Callgate the young generation's pages, code compiled,
+receive buffers), was ${firstCalls(c)} KiB a call for Callgate and ${firstCalls(j)} for Janus. In a
+garbage-collected process RSS moves by megabytes as the heap is collected, so a growth below
+zero (collected meanwhile) is shown and
 not compared. Memory per idle session is the RSS growth from 8,000 sessions to 16,000 (2,000 to
 4,000 in quick mode), over the 8,000 (2,000), the first thing measured on both gateways (each in
 turn): the first sessions also pay for code compiled and pages touched once; the count doubles so

@@ -78,6 +78,62 @@ export async function memoryPerIdleSession(t: RunningTarget, from: number, count
   return (after - before) / count;
 }
 
+/** The median of five RSS samples 400 ms apart: a collected heap's RSS moves by megabytes. */
+async function sampledRss(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(400);
+    samples.push(rssBytes(pid));
+  }
+  return percentile(
+    samples.sort((x, y) => x - y),
+    50,
+  );
+}
+
+export interface ActiveCallMemory {
+  from: number;
+  to: number;
+  /** RSS growth from `from` calls to `to`, over the calls added: what each call takes. */
+  perCallBytes: number;
+  /** RSS growth from no call to `from`, over them: with what is paid once, when media first flows. */
+  firstCallsPerCallBytes: number;
+}
+
+/**
+ * Resident memory per active call: the RSS growth from `from` calls to `to`, all with media both
+ * ways, over the calls added. Meant for a gateway that has held no calls yet, as memoryPerIdleSession.
+ */
+export async function memoryPerActiveCall(
+  t: RunningTarget,
+  from: number,
+  to: number,
+): Promise<ActiveCallMemory> {
+  const calls: Call[] = [];
+  try {
+    const place = async (total: number) => {
+      while (calls.length < total) {
+        const call = await placeCall(t, calls.length);
+        calls.push(call);
+        for (const p of call.peers) p.startMedia();
+      }
+      await sleep(1000);
+      return sampledRss(t.pid);
+    };
+    const none = await sampledRss(t.pid);
+    const first = await place(from);
+    const all = await place(to);
+    return {
+      from,
+      to,
+      perCallBytes: (all - first) / (to - from),
+      firstCallsPerCallBytes: (first - none) / from,
+    };
+  } finally {
+    for (const c of calls) await hangUp(c);
+  }
+}
+
 interface Call {
   peers: [LoadPeer, LoadPeer];
   sessions: JanusSession[];
@@ -135,7 +191,6 @@ export interface CallsResult {
   latencyMs: { p50: number; p99: number; max: number };
   lossPercent: number;
   relayedPerSecond: number;
-  rssPerCallBytes: number;
   /** The load generator's own CPU use, in cores: near 2 means it, not the gateway, was the limit. */
   generatorCores: number;
   /** The generator's event-loop utilisation (0-1): near 1, it, not the gateway, sets the pace. */
@@ -156,9 +211,6 @@ const WINDOW_DRAIN_MS = 500;
 interface HeldCalls {
   target: RunningTarget;
   calls: Call[];
-  /** RSS before the calls, and at the end of each measuring window. */
-  rssBefore: number;
-  rssDuring: number[];
   /** Sums over this target's measuring windows. */
   seconds: number;
   cpuSeconds: number;
@@ -174,7 +226,6 @@ interface HeldCalls {
  * gone (Callgate hangs up after 8 s with nothing at all from a peer).
  */
 async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promise<HeldCalls> {
-  const rssBefore = rssBytes(t.pid);
   for (let i = 0; i < count; i++) {
     const call = await placeCall(t, i);
     calls.push(call);
@@ -185,8 +236,6 @@ async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promis
   return {
     target: t,
     calls,
-    rssBefore,
-    rssDuring: [],
     seconds: 0,
     cpuSeconds: 0,
     generatorCpuSeconds: 0,
@@ -207,7 +256,6 @@ async function measureWindow(held: HeldCalls, seconds: number): Promise<void> {
   await sleep(seconds * 1000);
   for (const p of peers) p.stopMedia();
   held.cpuSeconds += cpuSeconds(held.target.pid) - cpu0;
-  held.rssDuring.push(rssBytes(held.target.pid));
   const gen = process.cpuUsage(gen0);
   held.generatorCpuSeconds += (gen.user + gen.system) / 1e6;
   const elu = performance.eventLoopUtilization(elu0);
@@ -225,11 +273,6 @@ function callsResult(held: HeldCalls): CallsResult {
   const latencies = LatencyLog.concat(peers.map((p) => p.stats.latenciesMs)).sort();
   const setups = held.calls.map((c) => c.setupMs).sort((x, y) => x - y);
   const busy = held.generatorActiveMs + held.generatorIdleMs;
-  // The median over the windows: a collected heap's RSS moves by megabytes from one to the next.
-  const rssDuring = percentile(
-    [...held.rssDuring].sort((x, y) => x - y),
-    50,
-  );
   return {
     calls: held.calls.length,
     setupMs: { p50: percentile(setups, 50), p99: percentile(setups, 99) },
@@ -242,7 +285,6 @@ function callsResult(held: HeldCalls): CallsResult {
     },
     lossPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : 100,
     relayedPerSecond: received / held.seconds,
-    rssPerCallBytes: (rssDuring - held.rssBefore) / held.calls.length,
     generatorCores: held.generatorCpuSeconds / held.seconds,
     generatorBusy: busy > 0 ? held.generatorActiveMs / busy : 0,
   };
