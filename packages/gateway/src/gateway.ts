@@ -21,7 +21,7 @@ import {
   readCertificate,
 } from "./tls/certificates.js";
 import { HttpAdminTransport } from "./transports/http-admin.js";
-import { sendEmpty } from "./transports/http-common.js";
+import { requestTarget, sendEmpty } from "./transports/http-common.js";
 import { HttpEventQueues } from "./transports/http-event-queues.js";
 import { HttpJanusTransport } from "./transports/http-janus.js";
 import { encoder } from "./transports/json-codec.js";
@@ -223,8 +223,8 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
         req: Parameters<typeof janusHttp.handle>[0],
         res: Parameters<typeof janusHttp.handle>[1],
       ) => {
-        const path = (req.url ?? "/").split("?")[0];
-        if (req.method === "GET" && path === "/metrics") {
+        const path = req.method === "GET" ? requestTarget(req.url).pathname : "";
+        if (path === "/metrics") {
           metrics.registry.metrics().then(
             (text) => {
               res.writeHead(200, { "Content-Type": metrics.registry.contentType });
@@ -237,7 +237,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
           );
           return;
         }
-        if (req.method === "GET" && path === "/health") {
+        if (path === "/health") {
           const body = JSON.stringify({
             status: core.acceptingNewSessions ? "ok" : "draining",
             sessions: core.sessions.size,

@@ -1,24 +1,31 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 
 export interface CorsSettings {
   allowOrigin: string | undefined;
   enforceCors: boolean;
 }
 
-/** CORS as Janus's HTTP transport does it: allow the configured origin (or *), echo what was asked. */
-export function applyCors(req: IncomingMessage, res: ServerResponse, cors: CorsSettings): void {
-  if (cors.allowOrigin) {
-    res.setHeader("Access-Control-Allow-Origin", cors.allowOrigin);
-    res.setHeader("Access-Control-Allow-Credentials", "true");
-    res.setHeader("Vary", "Origin");
-  } else {
-    res.setHeader("Access-Control-Allow-Origin", "*");
-  }
-  res.setHeader("Access-Control-Max-Age", "86400");
+/**
+ * CORS headers as Janus's HTTP transport sends them: allow the configured origin (or *), echo what
+ * was asked. A flat [name, value, ...] list, for HttpReply.
+ */
+export function corsHeaders(req: IncomingMessage, cors: CorsSettings): string[] {
+  const headers = cors.allowOrigin
+    ? [
+        "Access-Control-Allow-Origin",
+        cors.allowOrigin,
+        "Access-Control-Allow-Credentials",
+        "true",
+        "Vary",
+        "Origin",
+      ]
+    : ["Access-Control-Allow-Origin", "*"];
+  headers.push("Access-Control-Max-Age", "86400");
   const method = req.headers["access-control-request-method"];
-  if (method) res.setHeader("Access-Control-Allow-Methods", method);
-  const headers = req.headers["access-control-request-headers"];
-  if (headers) res.setHeader("Access-Control-Allow-Headers", headers);
+  if (method) headers.push("Access-Control-Allow-Methods", method);
+  const asked = req.headers["access-control-request-headers"];
+  if (asked) headers.push("Access-Control-Allow-Headers", asked);
+  return headers;
 }
 
 /** With enforce_cors, a request whose Origin (or Referer) does not start with allow_origin is refused. */

@@ -3,9 +3,10 @@ import { JanusErrorCode, type JsonObject } from "@callgate/protocol";
 import type { Logger } from "pino";
 import type { JanusApi } from "../core/janus-api.js";
 import { ServerInfo } from "../core/server-info.js";
-import type { CorsSettings } from "./cors.js";
-import { answeredBeforeBody, readRequest, sendEmpty, sendJson, splitPath } from "./http-common.js";
+import { type CorsSettings, corsHeaders } from "./cors.js";
+import { answeredBeforeBody, readRequest, requestTarget, splitPath, trimBasePath } from "./http-common.js";
 import type { HttpEventQueues } from "./http-event-queues.js";
+import { HttpReply } from "./http-reply.js";
 
 export interface HttpJanusOptions {
   basePath: string;
@@ -22,57 +23,60 @@ export interface HttpJanusOptions {
  * errors included, is HTTP 200 with JSON, as Janus answers.
  */
 export class HttpJanusTransport {
+  private readonly basePath: string;
+
   constructor(
     private readonly api: JanusApi,
     private readonly queues: HttpEventQueues,
     private readonly options: HttpJanusOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.basePath = trimBasePath(options.basePath);
+  }
 
   /** Returns false when the path is not under the base path, so the caller can 404 it. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const url = new URL(req.url ?? "/", "http://gateway");
-    const parts = splitPath(url.pathname, this.options.basePath);
+    const target = requestTarget(req.url);
+    const parts = splitPath(target.pathname, this.basePath);
     if (parts === undefined) return false;
-    if (answeredBeforeBody(req, res, parts, this.options.cors)) return true;
+    const reply = new HttpReply(res, corsHeaders(req, this.options.cors));
+    if (answeredBeforeBody(req, reply, parts, this.options.cors)) return true;
     const encode = this.options.encode;
     const parseError = (code: JanusErrorCode, reason: string) =>
       this.api.parseError(this.queues, code, reason);
     if (parts[0] === "info" && parts.length === 1) {
       if (req.method === "GET")
-        sendJson(
-          res,
+        reply.json(
           encode,
           this.api.handle({ janus: "info", transaction: ServerInfo.randomTransaction() }, this.queues),
         );
-      else sendEmpty(res, 400);
+      else reply.empty(400);
       return true;
     }
     if (req.method === "GET") {
-      this.longPoll(res, url, parts);
+      this.longPoll(reply, new URLSearchParams(target.query), parts);
       return true;
     }
     if (req.method !== "POST") {
-      sendJson(
-        res,
+      reply.json(
         encode,
         parseError(JanusErrorCode.TRANSPORT_SPECIFIC, `Unsupported method ${req.method ?? ""}`),
       );
       return true;
     }
-    const message = await readRequest(req, res, parts, this.options, parseError);
-    if (message !== undefined) sendJson(res, encode, this.api.handle(message, this.queues));
+    const message = await readRequest(req, reply, parts, this.options, parseError);
+    if (message !== undefined) reply.json(encode, this.api.handle(message, this.queues));
     return true;
   }
 
-  private longPoll(res: ServerResponse, url: URL, parts: string[]): void {
+  private longPoll(reply: HttpReply, query: URLSearchParams, parts: string[]): void {
     const sessionId = Number(parts[0]);
     if (parts.length === 0 || !Number.isSafeInteger(sessionId) || sessionId < 1) {
-      sendEmpty(res, 404);
+      reply.empty(404);
       return;
     }
-    const token = url.searchParams.get("token") ?? undefined;
-    const apisecret = url.searchParams.get("apisecret") ?? undefined;
+    const token = query.get("token") ?? undefined;
+    const apisecret = query.get("apisecret") ?? undefined;
     // Janus feeds a keepalive to the core for every poll: it refreshes the session and checks auth.
     const keepalive: JsonObject = {
       janus: "keepalive",
@@ -81,18 +85,18 @@ export class HttpJanusTransport {
     };
     if (token !== undefined) keepalive.token = token;
     if (apisecret !== undefined) keepalive.apisecret = apisecret;
-    const reply = this.api.handle(keepalive, this.queues);
-    const error = reply.error as { code: number } | undefined;
+    const answer = this.api.handle(keepalive, this.queues);
+    const error = answer.error as { code: number } | undefined;
     if (error?.code === JanusErrorCode.UNAUTHORIZED) {
-      sendEmpty(res, 403);
+      reply.empty(403);
       return;
     }
     if (parts.length === 2) {
-      res.setHeader("Location", `${this.options.basePath}/${sessionId}`);
-      sendEmpty(res, 302);
+      reply.header("Location", `${this.options.basePath}/${sessionId}`);
+      reply.empty(302);
       return;
     }
-    const maxev = Math.max(1, Number.parseInt(url.searchParams.get("maxev") ?? "1", 10) || 1);
+    const maxev = Math.max(1, Number.parseInt(query.get("maxev") ?? "1", 10) || 1);
     const encode = this.options.encode;
     let timer: NodeJS.Timeout | undefined;
     let done = false;
@@ -101,11 +105,11 @@ export class HttpJanusTransport {
       done = true;
       if (timer) clearTimeout(timer);
       const list = events.length > 0 ? events : [{ janus: "keepalive" }];
-      sendJson(res, encode, maxev === 1 ? list[0] : list);
+      reply.json(encode, maxev === 1 ? list[0] : list);
     };
     const cancel = this.queues.poll(sessionId, { maxev, respond });
     if (!cancel) {
-      sendEmpty(res, 404);
+      reply.empty(404);
       return;
     }
     if (done) return;
@@ -113,7 +117,7 @@ export class HttpJanusTransport {
       cancel();
       respond([]);
     }, this.options.longPollMs);
-    res.on("close", () => {
+    reply.res.on("close", () => {
       if (!done) {
         done = true;
         clearTimeout(timer);
