@@ -1,5 +1,6 @@
 import type { Socket } from "node:dgram";
 import { nativeAddon } from "../native-addon.js";
+import { beginBatch, endBatch } from "../relay-clock.js";
 
 /** The addon in packages/gateway/native (udp_batch.c), built by `npm run build` when it can be. */
 interface NativeUdpBinding {
@@ -104,6 +105,7 @@ export class BatchedUdpReader {
     const stamped = stampArrivals;
     let self: BatchedUdpReader | undefined;
     const onBatch = (count: number) => {
+      beginBatch();
       for (let slot = 0; slot < count && self && !self.closed; slot++) {
         const length = slots[slot * 3] as number;
         if (length < 0) continue;
@@ -117,6 +119,7 @@ export class BatchedUdpReader {
         }
       }
       currentArrivalMs = 0;
+      endBatch();
     };
     const reader = native.open(handle.fd, onBatch, stamped);
     handle.recvStop();

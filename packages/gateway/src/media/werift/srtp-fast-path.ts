@@ -6,6 +6,7 @@ import {
   SrtpAuthenticationError,
 } from "werift";
 import type { MediaKind, RelayCounters } from "../media-peer.js";
+import { relayEpochMs, relayNowMs } from "../relay-clock.js";
 import { ntpTimestamp } from "../rtp/ntp-time.js";
 import { RetransmissionHistory, retransmissionWindowMs } from "../rtp/retransmission-history.js";
 import { isRtp, rtpPayloadOffset, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../rtp/rtp-header.js";
@@ -17,6 +18,7 @@ import {
   srtpMasterSaltLength,
 } from "../srtp/index.js";
 import { BatchedUdpReader } from "../udp/batched-udp.js";
+import { countReceived } from "./receive-statistics.js";
 import {
   directSocket,
   dtlsInternals,
@@ -173,7 +175,7 @@ export class SrtpFastPath {
         this.minNackQueueMs,
         rtt === undefined ? undefined : rtt * 1000,
       );
-      stream.history.add(rtpSequenceNumber(packet), wire, performance.now(), windowMs); // copied in
+      stream.history.add(rtpSequenceNumber(packet), wire, relayNowMs(), windowMs); // copied in
     }
     return true;
   }
@@ -198,14 +200,18 @@ export class SrtpFastPath {
       return true;
     }
     const view = this.view;
-    view.header.sequenceNumber = rtpSequenceNumber(plain);
-    view.header.timestamp = rtpTimestamp(plain);
-    view.header.ssrc = ssrc;
+    const sequenceNumber = rtpSequenceNumber(plain);
+    const timestamp = rtpTimestamp(plain);
     const offset = rtpPayloadOffset(plain);
-    view.header.serializeSize = offset;
-    view.payload.length = plain.length - offset;
-    stream.stats.add(view);
-    stream.nack?.addPacket(view);
+    countReceived(stream.stats, sequenceNumber, timestamp, offset, plain.length - offset, relayEpochMs());
+    if (stream.nack) {
+      view.header.sequenceNumber = sequenceNumber;
+      view.header.timestamp = timestamp;
+      view.header.ssrc = ssrc;
+      view.header.serializeSize = offset;
+      view.payload.length = plain.length - offset;
+      stream.nack.addPacket(view);
+    }
     lent.packet = plain;
     lent.bytes = capacity;
     lent.datagram = data;
@@ -248,7 +254,7 @@ export class SrtpFastPath {
     if (history) {
       const subscription = sender.onGenericNack.subscribe((nack) => {
         for (const sequence of nack.lost) {
-          const wire = history.get(sequence, performance.now());
+          const wire = history.get(sequence, relayNowMs());
           if (wire) this.transmit(wire);
         }
       });

@@ -79,8 +79,20 @@ export interface RtpPacketView {
   payload: { length: number };
 }
 
+/** werift's StreamStatistics: per received stream, what its receiver reports are built from. */
 export interface StreamStatisticsInternals {
-  add(packet: RtpPacketView): void;
+  add(packet: RtpPacketView, nowSeconds?: number): void;
+  readonly clockRate: number;
+  base_seq: number | undefined;
+  max_seq: number | undefined;
+  cycles: number;
+  packets_received: number;
+  bytesReceived: number;
+  headerBytesReceived: number;
+  lastPacketReceivedTimestamp: number | undefined;
+  jitter_q4: number;
+  last_arrival: number | undefined;
+  last_timestamp: number | undefined;
 }
 
 export function receiverInternals(receiver: RTCRtpReceiver): {
