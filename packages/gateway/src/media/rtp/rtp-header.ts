@@ -42,6 +42,15 @@ export function rtpSsrc(packet: Buffer): number {
   return packet.readUInt32BE(8);
 }
 
+/**
+ * The SSRC as a signed 32-bit integer, for keys of per-stream maps: V8 keeps every int32 as a
+ * small integer, where half of all SSRCs as unsigned (those above 2^31) are boxed numbers, 16
+ * bytes of garbage per lookup. `key >>> 0` gives the SSRC back.
+ */
+export function rtpSsrcKey(packet: Buffer): number {
+  return packet.readInt32BE(8);
+}
+
 /** Gives the packet another SSRC and payload type, keeping the marker bit: what a relay's sender does. */
 export function rewriteRtpSource(packet: Buffer, ssrc: number, payloadType: number): void {
   packet[1] = (packet[1]! & 0x80) | (payloadType & 0x7f);

@@ -61,7 +61,9 @@ export class NativeSrtpCipher implements SrtpPacketCipher {
   }
 
   seal(packet: Buffer, offset: number, ssrc: number, payloadType: number, roc: number, out: Buffer): Buffer {
-    this.native.seal(this.session, packet, offset, ssrc >>> 0, payloadType, roc >>> 0, out);
+    // The SSRC goes as an int32 (a small integer; as unsigned, half of all SSRCs would be a boxed
+    // number per packet): the addon reads it with napi_get_value_uint32, which takes the low 32 bits.
+    this.native.seal(this.session, packet, offset, ssrc | 0, payloadType, roc >>> 0, out);
     return out;
   }
 

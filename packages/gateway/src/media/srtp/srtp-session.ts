@@ -1,4 +1,4 @@
-import { rtpPayloadOffset, rtpSequenceNumber, rtpSsrc } from "../rtp/rtp-header.js";
+import { rtpPayloadOffset, rtpSequenceNumber, rtpSsrcKey } from "../rtp/rtp-header.js";
 import { PacketIndexTracker } from "./packet-index.js";
 import type { SrtpMasterKeys } from "./srtp-profile.js";
 
@@ -116,7 +116,7 @@ export class IndexedSrtpSession implements SrtpSession {
       (inPlace && (out.buffer !== packet.buffer || out.byteOffset !== packet.byteOffset))
     )
       throw new RangeError("protect: in place needs the packet's own memory, packet length + tag");
-    const tracker = tracked(this.sending, ssrc);
+    const tracker = tracked(this.sending, ssrc | 0);
     const index = tracker.estimate(rtpSequenceNumber(packet));
     tracker.accept(index);
     return this.cipher.seal(packet, offset, ssrc, payloadType, Math.floor(Math.max(index, 0) / 65536), out);
@@ -126,7 +126,7 @@ export class IndexedSrtpSession implements SrtpSession {
     const end = packet.length - this.cipher.tagLength;
     const offset = rtpPayloadOffset(packet, end);
     if (offset < 0) return null;
-    const tracker = tracked(this.receiving, rtpSsrc(packet));
+    const tracker = tracked(this.receiving, rtpSsrcKey(packet));
     const index = tracker.estimate(rtpSequenceNumber(packet));
     if (tracker.isReplay(index)) return null;
     if (!this.cipher.open(packet, offset, end, Math.floor(index / 65536))) return null;
@@ -149,7 +149,7 @@ export class IndexedSrtpSession implements SrtpSession {
     const at =
       tagLength === 16 ? packet.length - SRTCP_INDEX_BYTES : packet.length - tagLength - SRTCP_INDEX_BYTES;
     const index = packet.readUInt32BE(at) & 0x7fffffff;
-    const tracker = tracked(this.receivingRtcp, packet.readUInt32BE(4));
+    const tracker = tracked(this.receivingRtcp, packet.readInt32BE(4));
     if (tracker.isReplay(index)) return null;
     const plain = this.rtcpCipher.openRtcp(packet);
     if (plain < 0) return null;
@@ -158,11 +158,12 @@ export class IndexedSrtpSession implements SrtpSession {
   }
 }
 
-function tracked(map: Map<number, PacketIndexTracker>, ssrc: number): PacketIndexTracker {
-  let tracker = map.get(ssrc);
+/** A stream's tracker; `key`: its SSRC as an int32 (see rtpSsrcKey), never a boxed number. */
+function tracked(map: Map<number, PacketIndexTracker>, key: number): PacketIndexTracker {
+  let tracker = map.get(key);
   if (!tracker) {
     tracker = new PacketIndexTracker();
-    map.set(ssrc, tracker);
+    map.set(key, tracker);
   }
   return tracker;
 }

@@ -9,7 +9,7 @@ import type { MediaKind, RelayCounters } from "../media-peer.js";
 import { relayEpochMs, relayNowMs } from "../relay-clock.js";
 import { ntpTimestamp } from "../rtp/ntp-time.js";
 import { RetransmissionHistory, retransmissionWindowMs } from "../rtp/retransmission-history.js";
-import { isRtp, rtpPayloadOffset, rtpSequenceNumber, rtpSsrc, rtpTimestamp } from "../rtp/rtp-header.js";
+import { isRtp, rtpPayloadOffset, rtpSequenceNumber, rtpSsrcKey, rtpTimestamp } from "../rtp/rtp-header.js";
 import {
   createSrtpSession,
   isSupportedSrtpProfile,
@@ -34,6 +34,8 @@ import {
 const SR_SAMPLE_EVERY = 16;
 
 interface InboundStream {
+  /** The SSRC (unsigned), made once: werift's NACK handler reads it from each packet's header. */
+  ssrc: number;
   transceiver: RTCRtpTransceiver;
   kind: MediaKind;
   stats: StreamStatisticsInternals;
@@ -191,8 +193,8 @@ export class SrtpFastPath {
    * relayed (a batch buffer's slot is bigger than the datagram).
    */
   private receive(data: Buffer, capacity: number): boolean {
-    const ssrc = rtpSsrc(data);
-    const stream = this.inbound.get(ssrc) ?? this.findInbound(ssrc);
+    const key = rtpSsrcKey(data);
+    const stream = this.inbound.get(key) ?? this.findInbound(key);
     if (!stream) return false;
     const plain = this.srtp.unprotect(data);
     if (!plain) {
@@ -207,7 +209,7 @@ export class SrtpFastPath {
     if (stream.nack) {
       view.header.sequenceNumber = sequenceNumber;
       view.header.timestamp = timestamp;
-      view.header.ssrc = ssrc;
+      view.header.ssrc = stream.ssrc;
       view.header.serializeSize = offset;
       view.payload.length = plain.length - offset;
       stream.nack.addPacket(view);
@@ -223,19 +225,21 @@ export class SrtpFastPath {
     return true;
   }
 
-  /** The m-line werift routed this SSRC to, once it has seen its first packet. */
-  private findInbound(ssrc: number): InboundStream | undefined {
+  /** The m-line werift routed this SSRC (`key`: see rtpSsrcKey) to, once it has seen its first packet. */
+  private findInbound(key: number): InboundStream | undefined {
+    const ssrc = key >>> 0;
     for (const [kind, transceiver] of this.transceivers) {
       const receiver = receiverInternals(transceiver.receiver);
       const stats = receiver.remoteStreams[ssrc];
       if (!stats) continue;
       const stream: InboundStream = {
+        ssrc,
         transceiver,
         kind,
         stats,
         nack: kind === "video" && receiver.nackEnabled ? receiver.nack : undefined,
       };
-      this.inbound.set(ssrc, stream);
+      this.inbound.set(key, stream);
       return stream;
     }
     return undefined;
