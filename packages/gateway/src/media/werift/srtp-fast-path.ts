@@ -205,13 +205,14 @@ export class SrtpFastPath {
     const sequenceNumber = rtpSequenceNumber(plain);
     const timestamp = rtpTimestamp(plain);
     const offset = rtpPayloadOffset(plain);
-    countReceived(stream.stats, sequenceNumber, timestamp, offset, plain.length - offset, relayEpochMs());
+    const payloadBytes = plain.length - offset;
+    countReceived(stream.stats, sequenceNumber, timestamp, offset, payloadBytes, relayEpochMs());
     if (stream.nack) {
       view.header.sequenceNumber = sequenceNumber;
       view.header.timestamp = timestamp;
       view.header.ssrc = stream.ssrc;
       view.header.serializeSize = offset;
-      view.payload.length = plain.length - offset;
+      view.payload.length = payloadBytes;
       stream.nack.addPacket(view);
     }
     lent.packet = plain;
