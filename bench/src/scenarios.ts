@@ -2,6 +2,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { JanusSession, JanusWebSocketConnection, VideoCallHandle } from "@callgate/client";
 import { WebSocket } from "ws";
 import type { RunningTarget } from "../../e2e/dist/support/processes.js";
+import { BareJanusSocket, replyId } from "./bare-janus-socket.js";
 import { LatencyLog } from "./latency-log.js";
 import { LoadPeer } from "./load-peer.js";
 import { cpuSeconds, percentile, rssBytes } from "./proc-stats.js";
@@ -40,19 +41,40 @@ export function adminRequest(
   });
 }
 
-/** create > attach > detach > destroy cycles per second over one WebSocket, one after another. */
+/**
+ * create > attach > detach > destroy cycles per second over one WebSocket, one after another, on
+ * a socket that costs the generator as little as it can (see BareJanusSocket).
+ */
 export async function signallingCycles(t: RunningTarget, seconds: number): Promise<number> {
-  const conn = await open(t);
+  const socket = await BareJanusSocket.open(t.ws);
+  const token = `"token":${JSON.stringify(TOKEN)}`;
   const end = Date.now() + seconds * 1000;
   let cycles = 0;
-  while (Date.now() < end) {
-    const session = await JanusSession.create(conn, 0);
-    const handle = await session.attach("janus.plugin.videocall");
-    await handle.detach();
-    await session.destroy();
-    cycles++;
+  try {
+    while (Date.now() < end) {
+      const c = cycles;
+      const session = replyId(
+        await socket.request(`{"janus":"create","transaction":"c${c}",${token}}`, `c${c}`),
+      );
+      const handle = replyId(
+        await socket.request(
+          `{"janus":"attach","plugin":"janus.plugin.videocall","transaction":"a${c}","session_id":${session},${token}}`,
+          `a${c}`,
+        ),
+      );
+      await socket.request(
+        `{"janus":"detach","transaction":"d${c}","session_id":${session},"handle_id":${handle},${token}}`,
+        `d${c}`,
+      );
+      await socket.request(
+        `{"janus":"destroy","transaction":"x${c}","session_id":${session},${token}}`,
+        `x${c}`,
+      );
+      cycles++;
+    }
+  } finally {
+    socket.close();
   }
-  conn.close();
   return cycles / seconds;
 }
 
@@ -61,11 +83,12 @@ export async function addTokensPerSecond(t: RunningTarget, secret: string, secon
   const end = Date.now() + seconds * 1000;
   let n = 0;
   while (Date.now() < end) {
-    await adminRequest(t, secret, {
+    const reply = await adminRequest(t, secret, {
       janus: "add_token",
       token: `bench-${n}`,
       plugins: ["janus.plugin.videocall"],
     });
+    if (reply.janus !== "success") throw new Error(`add_token answered ${JSON.stringify(reply)}`);
     n++;
   }
   for (let i = 0; i < n; i += 1)
