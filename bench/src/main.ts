@@ -14,6 +14,7 @@ import {
 } from "../../e2e/dist/support/processes.js";
 import { percentile } from "./proc-stats.js";
 import { GENERATOR_SATURATED, renderReport, type TargetResults } from "./report.js";
+import { type RequestServer, renderFloor, requestFloor, startFloorServers } from "./request-floor.js";
 import {
   type ActiveCallMemory,
   addTokensPerSecond,
@@ -67,7 +68,7 @@ async function withBenchToken(target: RunningTarget): Promise<RunningTarget> {
  * lays the drift on all targets alike. A warm-up window of each comes first, not counted: the
  * generator (our client) and Callgate are JIT-compiled and start cold.
  */
-async function requestRates(targets: RunningTarget[]): Promise<RequestRates[]> {
+async function requestRates(targets: RequestServer[]): Promise<RequestRates[]> {
   const window = full ? 3 : 1;
   const cycles: number[][] = targets.map(() => []);
   const tokens: number[][] = targets.map(() => []);
@@ -225,6 +226,23 @@ if (process.argv.includes("--profile")) {
   console.log(JSON.stringify(profiled.calls, null, 2), `\nprofiles in ${tmpdir()}/callgate-profile`);
   process.exit(0);
 }
+// `--floor`: the two request rates of both gateways beside a bare ws and node:http server (no report).
+if (process.argv.includes("--floor")) {
+  const floor = await startFloorServers();
+  const gateways = [await withBenchToken(await startCallgate()), await withBenchToken(await startJanus())];
+  try {
+    const named = [
+      { ...gateways[0]!, name: "Callgate" },
+      { ...gateways[1]!, name: "Janus" },
+    ];
+    const rows = await requestFloor([...named, floor], CONFORMANCE_ADMIN_SECRET, full ? 3 : 2);
+    console.log(renderFloor(rows));
+  } finally {
+    for (const t of gateways) await t.stop();
+    floor.stop();
+  }
+  process.exit(0);
+}
 console.log("[both] memory per active call, on gateways of its own, one after the other");
 const active = await activeCallMemory();
 const targets = [
@@ -233,11 +251,14 @@ const targets = [
 ];
 let callgate: TargetResults;
 let janus: TargetResults;
+let floor: RequestRates;
 try {
   console.log("[both] memory per idle session, one gateway after the other");
   const idle = await idleSessionMemory(targets);
-  console.log("[both] signalling and add_token, in alternating windows");
-  const rates = await requestRates(targets);
+  console.log("[both] signalling and add_token, in alternating windows, beside the floor (Node alone)");
+  const floorServers = await startFloorServers();
+  const rates = await requestRates([...targets, floorServers]).finally(() => floorServers.stop());
+  floor = rates[2]!;
   // One target works at a time from here; the other idles (a few thousandths of a core).
   const calls = await callLevels(["Callgate", "Janus"], targets);
   const measured = (i: number): Measured => ({
@@ -260,6 +281,7 @@ const results = {
   mode: full ? "full" : "quick",
   callgate,
   janus,
+  floor: { cyclesPerSecond: floor.cyclesPerSecond, addTokensPerSecond: floor.addTokensPerSecond },
 };
 const outJson = join(REPO_ROOT, "docs", `performance${full ? "" : "-quick"}.json`);
 writeFileSync(outJson, `${JSON.stringify(results, null, 2)}\n`);

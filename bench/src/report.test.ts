@@ -61,6 +61,21 @@ describe("performance report", () => {
     );
   });
 
+  it("says where the request rates stand against the floor, only when it was measured", () => {
+    assert.doesNotMatch(report, /The floor under the two request rates/);
+    const withFloor = renderReport({
+      date: "2026-11-29T12:00:00Z",
+      machine: "test",
+      command: "npm run bench",
+      mode: "quick",
+      callgate: target("Callgate", [900, 800, 1000], level([50, 60, 55], [1.0, 2.0, 1.5])),
+      janus: target("Janus", [1000, 1000, 1000], level([100, 100, 100], [2.0, 1.0, 1.5])),
+      floor: { cyclesPerSecond: 1200, addTokensPerSecond: 2000 },
+    });
+    assert.match(withFloor, /windows: 1,200\s+cycles\/s and 2,000 add_token requests\/s/);
+    assert.match(withFloor, /Callgate reached 75% and 50% of\s+it, Janus 83% and 50%/);
+  });
+
   it("has a header cell for every column of every row", () => {
     const cells = (l: string) => l.split("|").length;
     const header = line("figure");

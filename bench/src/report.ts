@@ -23,6 +23,32 @@ export interface Results {
   mode: string;
   callgate: TargetResults;
   janus: TargetResults;
+  /**
+   * The two request rates of a server that only parses each request and answers it
+   * (floor-servers.ts), measured in the same alternating windows as the gateways'.
+   */
+  floor?: { cyclesPerSecond: number; addTokensPerSecond: number };
+}
+
+/**
+ * Where the request rates stand against what Node allows one thread: the share of the floor's
+ * rate each gateway reached (empty when no floor was measured).
+ */
+function floorParagraph(r: Results): string {
+  const f = r.floor;
+  if (!f) return "";
+  const share = (value: number, of: number) => `${Math.round((value / of) * 100)}%`;
+  const n = (value: number) => Math.round(value).toLocaleString("en-US");
+  return `
+The floor under the two request rates: a server that does nothing but parse each request and
+answer it with an indented success (\`bench/src/floor-servers.ts\`: ws and node:http, as the
+gateway uses; no sessions, auth or validation), measured in the same alternating windows: ${n(f.cyclesPerSecond)}
+cycles/s and ${n(f.addTokensPerSecond)} add_token requests/s. Callgate reached ${share(r.callgate.cyclesPerSecond, f.cyclesPerSecond)} and ${share(r.callgate.addTokensPerSecond, f.addTokensPerSecond)} of
+it, Janus ${share(r.janus.cyclesPerSecond, f.cyclesPerSecond)} and ${share(r.janus.addTokensPerSecond, f.addTokensPerSecond)}. The loops send one request after another, so each rate is
+a round trip's, most of which is the client's, Node's and the kernel's alike for both; what
+either gateway adds is the rest. \`npm run bench -- --floor\` measures these alone, with each
+server's CPU per request.
+`;
 }
 
 /** Event-loop utilisation past which the load generator, not the gateway, sets the pace. */
@@ -173,7 +199,7 @@ minute, ratios all on one side that it is not.
 | figure | Callgate | Janus | Callgate / Janus | by round | at least as good |
 | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
-
+${floorParagraph(r)}
 How: a load generator of our own (\`bench/\`) speaks the Janus API over WebSocket with our typed
 client and drives VideoCall calls between werift peers (real ICE, DTLS-SRTP, RTP/RTCP) that send
 audio (50 packets/s, about 100 bytes) and video (about 1 Mbit/s in 1,100-1,200 byte packets) both

@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const adminAgent = new Agent({ keepAlive: true });
 
 export function adminRequest(
-  t: RunningTarget,
+  t: Pick<RunningTarget, "admin">,
   secret: string,
   body: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
@@ -45,7 +45,7 @@ export function adminRequest(
  * create > attach > detach > destroy cycles per second over one WebSocket, one after another, on
  * a socket that costs the generator as little as it can (see BareJanusSocket).
  */
-export async function signallingCycles(t: RunningTarget, seconds: number): Promise<number> {
+export async function signallingCycles(t: Pick<RunningTarget, "ws">, seconds: number): Promise<number> {
   const socket = await BareJanusSocket.open(t.ws);
   const token = `"token":${JSON.stringify(TOKEN)}`;
   const end = Date.now() + seconds * 1000;
@@ -79,7 +79,13 @@ export async function signallingCycles(t: RunningTarget, seconds: number): Promi
 }
 
 /** Admin add_token requests per second over HTTP, one after another. */
-export async function addTokensPerSecond(t: RunningTarget, secret: string, seconds: number): Promise<number> {
+export async function addTokensPerSecond(
+  t: Pick<RunningTarget, "admin">,
+  secret: string,
+  seconds: number,
+  /** Called when the timed requests end, before the tokens they added are removed again. */
+  timedEnd: () => void = () => {},
+): Promise<number> {
   const end = Date.now() + seconds * 1000;
   let n = 0;
   while (Date.now() < end) {
@@ -91,6 +97,7 @@ export async function addTokensPerSecond(t: RunningTarget, secret: string, secon
     if (reply.janus !== "success") throw new Error(`add_token answered ${JSON.stringify(reply)}`);
     n++;
   }
+  timedEnd();
   for (let i = 0; i < n; i += 1)
     await adminRequest(t, secret, { janus: "remove_token", token: `bench-${i}` });
   return n / seconds;
