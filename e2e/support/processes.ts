@@ -75,7 +75,14 @@ export interface LoggedProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns a process with its stdout and stderr appended to `logFile`. */
+/**
+ * util-linux's setpriv, which execs the command with a parent-death signal set (prctl
+ * PR_SET_PDEATHSIG): a gateway started by a test or the benchmark is then stopped when the harness
+ * dies without stop() (killed, crashed), not left running on its ports. The process keeps its pid.
+ */
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
+
+/** Spawns a process with its stdout and stderr appended to `logFile`; it ends when this process does. */
 export function spawnLogged(
   command: string,
   args: string[],
@@ -83,7 +90,8 @@ export function spawnLogged(
   env: NodeJS.ProcessEnv = process.env,
 ): LoggedProcess {
   const log = createWriteStream(logFile, { flags: "a" });
-  const child: ChildProcess = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env });
+  const [file, argv] = SETPRIV ? [SETPRIV, ["--pdeathsig", "TERM", "--", command, ...args]] : [command, args];
+  const child: ChildProcess = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let alive = true;
