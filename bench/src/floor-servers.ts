@@ -35,7 +35,16 @@ createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(answer(Buffer.concat(chunks).toString()));
+    let reply: string;
+    try {
+      reply = answer(Buffer.concat(chunks).toString());
+    } catch {
+      // Not JSON (the harness's readiness GET): no Janus reply, and no crash.
+      res.writeHead(400).end();
+      return;
+    }
+    // With the length given, as the gateway does (else Node sends the reply chunked).
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(reply) });
+    res.end(reply);
   });
-}).listen(httpPort, "127.0.0.1", () => console.log("floor servers listening"));
+}).listen(httpPort, "127.0.0.1");

@@ -239,7 +239,7 @@ if (process.argv.includes("--floor")) {
     console.log(renderFloor(rows));
   } finally {
     for (const t of gateways) await t.stop();
-    floor.stop();
+    await floor.stop();
   }
   process.exit(0);
 }

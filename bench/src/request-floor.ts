@@ -1,6 +1,8 @@
-import { spawn } from "node:child_process";
-import { freePort } from "../../e2e/dist/support/ports.js";
-import type { RunningTarget } from "../../e2e/dist/support/processes.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, waitForHttp } from "../../e2e/dist/support/ports.js";
+import { type RunningTarget, spawnLogged } from "../../e2e/dist/support/processes.js";
 import { cpuSeconds } from "./proc-stats.js";
 import { addTokensPerSecond, signallingCycles } from "./scenarios.js";
 
@@ -8,26 +10,22 @@ import { addTokensPerSecond, signallingCycles } from "./scenarios.js";
 export type RequestServer = Pick<RunningTarget, "name" | "ws" | "admin" | "pid">;
 
 export interface FloorServers extends RequestServer {
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-/** Starts floor-servers.js (see there) on free ports. */
+/** Starts floor-servers.js (see there) on free ports, ended with this process if not before. */
 export async function startFloorServers(): Promise<FloorServers> {
   const [wsPort, httpPort] = [await freePort(), await freePort()];
   const script = new URL("./floor-servers.js", import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, String(wsPort), String(httpPort)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the floor servers exited (${code})`)));
-    child.stdout.once("data", () => resolve());
-  });
+  const log = join(mkdtempSync(join(tmpdir(), "cg-floor-")), "floor.log");
+  const child = spawnLogged(process.execPath, [script, String(wsPort), String(httpPort)], log);
+  await waitForHttp(`http://127.0.0.1:${httpPort}/`, 10000, child.isAlive);
   return {
     name: "floor (Node alone)",
     ws: `ws://127.0.0.1:${wsPort}`,
     admin: `http://127.0.0.1:${httpPort}/admin`,
-    pid: child.pid!,
-    stop: () => child.kill(),
+    pid: child.pid,
+    stop: () => child.stop(),
   };
 }
 
