@@ -27,14 +27,15 @@ const target = (name: string, cycles: number[], calls: CallsResult): TargetResul
   capacity: undefined,
 });
 
-const report = renderReport({
+const results = {
   date: "2026-11-29T12:00:00Z",
   machine: "test",
   command: "npm run bench",
   mode: "quick",
   callgate: target("Callgate", [900, 800, 1000], level([50, 60, 55], [1.0, 2.0, 1.5])),
   janus: target("Janus", [1000, 1000, 1000], level([100, 100, 100], [2.0, 1.0, 1.5])),
-});
+};
+const report = renderReport(results);
 const line = (figure: string) => report.split("\n").find((l) => l.startsWith(`| ${figure}`)) ?? "";
 
 describe("performance report", () => {
@@ -64,12 +65,7 @@ describe("performance report", () => {
   it("says where the request rates stand against the floor, only when it was measured", () => {
     assert.doesNotMatch(report, /The floor under the two request rates/);
     const withFloor = renderReport({
-      date: "2026-11-29T12:00:00Z",
-      machine: "test",
-      command: "npm run bench",
-      mode: "quick",
-      callgate: target("Callgate", [900, 800, 1000], level([50, 60, 55], [1.0, 2.0, 1.5])),
-      janus: target("Janus", [1000, 1000, 1000], level([100, 100, 100], [2.0, 1.0, 1.5])),
+      ...results,
       floor: { cyclesPerSecond: 1200, addTokensPerSecond: 2000 },
     });
     assert.match(withFloor, /windows: 1,200\s+cycles\/s and 2,000 add_token requests\/s/);
