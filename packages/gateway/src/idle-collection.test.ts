@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
-import { collectWhenMediaStops } from "./idle-collection.js";
-import { newRelayCounters } from "./media-peer.js";
+import { collectWhenIdle } from "./idle-collection.js";
 
-describe("heap collection once media stops", () => {
-  it("collects once, 10 s after the last packet, and again only after media flowed again", () => {
+describe("heap collection once the gateway is quiet", () => {
+  it("collects once, 10 s after the last packet or request, and again only after more work", () => {
     mock.timers.enable({ apis: ["setInterval"] });
     try {
-      const counters = newRelayCounters();
+      let activity = 0;
       let clock = 0;
       let collections = 0;
-      const collector = collectWhenMediaStops(
-        () => counters,
+      const collector = collectWhenIdle(
+        () => activity,
         () => collections++,
         () => clock,
       );
@@ -22,24 +21,23 @@ describe("heap collection once media stops", () => {
         }
       };
       wait(30_000);
-      assert.equal(collections, 0, "no media yet: nothing to give back");
+      assert.equal(collections, 0, "nothing done yet: nothing to give back");
       for (let i = 0; i < 20; i++) {
-        counters.fastIn += 50;
-        counters.rtcpOut += 1;
+        activity += 51;
         wait(1000);
       }
-      assert.equal(collections, 0, "never while media flows");
+      assert.equal(collections, 0, "never while work goes on");
       wait(9000);
       assert.equal(collections, 0);
       wait(3000);
-      assert.equal(collections, 1, "once media has stopped for 10 s");
+      assert.equal(collections, 1, "once quiet for 10 s");
       wait(60_000);
       assert.equal(collections, 1, "and only once");
-      counters.engineIn += 1;
+      activity += 1;
       wait(15_000);
-      assert.equal(collections, 2, "media again, then stopped again");
+      assert.equal(collections, 2, "work again (a request, a packet), then quiet again");
       collector.stop();
-      counters.fastOut += 1;
+      activity += 1;
       wait(30_000);
       assert.equal(collections, 2, "stopped");
     } finally {
@@ -48,7 +46,7 @@ describe("heap collection once media stops", () => {
   });
 
   it("does nothing without gc() (Node started without --expose-gc)", () => {
-    const collector = collectWhenMediaStops(() => newRelayCounters(), undefined);
+    const collector = collectWhenIdle(() => 0, undefined);
     collector.stop();
   });
 });
