@@ -11,8 +11,8 @@ export const GATEWAY_NODE_FLAGS: readonly string[] = [
   "--max-semi-space-size=4",
   // V8's memory reducer, which shrinks the heap of a process it takes for idle, ran three full
   // compacting collections in a row while one call was relayed, pausing it for 5-30 ms each
-  // (docs/media.md, "Garbage collection"). The gateway collects once it has been quiet (no media,
-  // no requests) for 10 s instead (the gateway's idle-collection.ts), for which it needs gc().
+  // (docs/media.md, "Garbage collection"). The gateway collects once media has stopped instead
+  // (media/idle-collection.ts), for which it needs gc().
   "--no-memory-reducer",
   "--expose-gc",
 ];

@@ -8,8 +8,8 @@ import { Authenticator } from "./core/auth/authenticator.js";
 import { GatewayCore } from "./core/gateway-core.js";
 import { JanusApi } from "./core/janus-api.js";
 import { ServerInfo } from "./core/server-info.js";
-import { collectWhenIdle } from "./idle-collection.js";
 import { HostCandidates } from "./media/host-candidates.js";
+import { collectWhenMediaStops } from "./media/idle-collection.js";
 import { WeriftEngine } from "./media/werift/werift-engine.js";
 import { GatewayMetrics } from "./observability/metrics.js";
 import { loadPlugins } from "./plugins/registry.js";
@@ -319,10 +319,7 @@ export async function startGateway(settings: GatewaySettings, log: Logger): Prom
     throw err;
   }
   core.start();
-  const idleCollection = collectWhenIdle(() => {
-    const c = media.counters;
-    return c.fastIn + c.engineIn + c.fastOut + c.engineOut + c.rtcpIn + c.rtcpOut + metrics.requestsHandled;
-  });
+  const idleCollection = collectWhenMediaStops(() => media.counters);
 
   return {
     core,

@@ -30,8 +30,6 @@ export class GatewayMetrics implements CoreObserver {
     admin: new Map<string, Map<string, number>>(),
   };
   private readonly errors: Counter<"api" | "code">;
-  /** Every request of either API, for telling a quiet gateway from a busy one (idle-collection.ts). */
-  requestsHandled = 0;
 
   constructor(sources: GaugeSources) {
     collectDefaultMetrics({
@@ -117,7 +115,6 @@ export class GatewayMetrics implements CoreObserver {
   }
 
   request(api: "janus" | "admin", transport: string, verb: string): void {
-    this.requestsHandled++;
     const request = knownVerbs.has(verb) ? verb : "other";
     const byTransport = this.requestCounts[api];
     let byRequest = byTransport.get(transport);

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
-import { collectWhenIdle } from "./idle-collection.js";
+import { collectWhenMediaStops } from "./idle-collection.js";
+import { newRelayCounters } from "./media-peer.js";
 
-describe("heap collection once the gateway is quiet", () => {
-  it("collects once, 10 s after the last packet or request, and again only after more work", () => {
+describe("heap collection once media stops", () => {
+  it("collects once, 10 s after the last packet, and again only after media flowed again", () => {
     mock.timers.enable({ apis: ["setInterval"] });
     try {
-      let activity = 0;
+      const counters = newRelayCounters();
       let clock = 0;
       let collections = 0;
-      const collector = collectWhenIdle(
-        () => activity,
+      const collector = collectWhenMediaStops(
+        () => counters,
         () => collections++,
         () => clock,
       );
@@ -21,23 +22,24 @@ describe("heap collection once the gateway is quiet", () => {
         }
       };
       wait(30_000);
-      assert.equal(collections, 0, "nothing done yet: nothing to give back");
+      assert.equal(collections, 0, "no media yet: nothing to give back");
       for (let i = 0; i < 20; i++) {
-        activity += 51;
+        counters.fastIn += 50;
+        counters.rtcpOut += 1;
         wait(1000);
       }
-      assert.equal(collections, 0, "never while work goes on");
+      assert.equal(collections, 0, "never while media flows");
       wait(9000);
       assert.equal(collections, 0);
       wait(3000);
-      assert.equal(collections, 1, "once quiet for 10 s");
+      assert.equal(collections, 1, "once media has stopped for 10 s");
       wait(60_000);
       assert.equal(collections, 1, "and only once");
-      activity += 1;
+      counters.engineIn += 1;
       wait(15_000);
-      assert.equal(collections, 2, "work again (a request, a packet), then quiet again");
+      assert.equal(collections, 2, "media again, then stopped again");
       collector.stop();
-      activity += 1;
+      counters.fastOut += 1;
       wait(30_000);
       assert.equal(collections, 2, "stopped");
     } finally {
@@ -46,7 +48,7 @@ describe("heap collection once the gateway is quiet", () => {
   });
 
   it("does nothing without gc() (Node started without --expose-gc)", () => {
-    const collector = collectWhenIdle(() => 0, undefined);
+    const collector = collectWhenMediaStops(() => newRelayCounters(), undefined);
     collector.stop();
   });
 });
