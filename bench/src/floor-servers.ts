@@ -28,7 +28,13 @@ const wss = new WebSocketServer({
   handleProtocols: () => JANUS_PROTOCOL,
 });
 wss.on("connection", (socket) =>
-  socket.on("message", (data: Buffer) => socket.send(answer(data.toString()))),
+  socket.on("message", (data: Buffer) => {
+    try {
+      socket.send(answer(data.toString()));
+    } catch {
+      socket.close(1007, "not JSON"); // bad input closes the socket, not the server
+    }
+  }),
 );
 
 createServer((req, res) => {

@@ -14,17 +14,21 @@ import {
 } from "../../e2e/dist/support/processes.js";
 import { percentile } from "./proc-stats.js";
 import { GENERATOR_SATURATED, renderReport, type TargetResults } from "./report.js";
-import { type RequestServer, renderFloor, requestFloor, startFloorServers } from "./request-floor.js";
+import {
+  median,
+  type RequestServer,
+  renderFloor,
+  requestWindows,
+  startFloorServers,
+} from "./request-rates.js";
 import {
   type ActiveCallMemory,
-  addTokensPerSecond,
   adminRequest,
   type CallsResult,
   concurrentCalls,
   loneCallSetups,
   memoryPerActiveCall,
   memoryPerIdleSession,
-  signallingCycles,
   TOKEN,
 } from "./scenarios.js";
 
@@ -45,8 +49,6 @@ const ACTIVE_CALLS = full ? [10, 30] : [5, 10];
 // Both gateways gather ICE candidates on the namespace's veth end (127.0.0.2): see bench/run.mjs.
 const NAT = '\tice_enforce_list = "cg0"\n';
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 interface RequestRates {
   cyclesPerSecond: number;
   addTokensPerSecond: number;
@@ -61,32 +63,14 @@ async function withBenchToken(target: RunningTarget): Promise<RunningTarget> {
   return target;
 }
 
-/**
- * Signalling cycles and add_token requests per second of every target, running side by side,
- * measured in alternating windows (one target's, then the next's, five rounds) and the median
- * of each taken: this machine's speed drifts by tens of percent over minutes, and alternating
- * lays the drift on all targets alike. A warm-up window of each comes first, not counted: the
- * generator (our client) and Callgate are JIT-compiled and start cold.
- */
+/** The request rates of every target, side by side (see requestWindows): each one's median. */
 async function requestRates(targets: RequestServer[]): Promise<RequestRates[]> {
-  const window = full ? 3 : 1;
-  const cycles: number[][] = targets.map(() => []);
-  const tokens: number[][] = targets.map(() => []);
-  for (const target of targets) {
-    await signallingCycles(target, 2);
-    await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, 2);
-  }
-  for (let round = 0; round < 5; round++) {
-    for (const [i, target] of targets.entries()) {
-      cycles[i]!.push(await signallingCycles(target, window));
-      tokens[i]!.push(await addTokensPerSecond(target, CONFORMANCE_ADMIN_SECRET, window));
-    }
-  }
-  return targets.map((_, i) => ({
-    cyclesPerSecond: median(cycles[i]!),
-    addTokensPerSecond: median(tokens[i]!),
-    cyclesByWindow: cycles[i]!,
-    addTokensByWindow: tokens[i]!,
+  const windows = await requestWindows(targets, CONFORMANCE_ADMIN_SECRET, full ? 3 : 1);
+  return windows.map((w) => ({
+    cyclesPerSecond: median(w.cycles),
+    addTokensPerSecond: median(w.tokens),
+    cyclesByWindow: w.cycles,
+    addTokensByWindow: w.tokens,
   }));
 }
 
@@ -231,12 +215,8 @@ if (process.argv.includes("--floor")) {
   const floor = await startFloorServers();
   const gateways = [await withBenchToken(await startCallgate()), await withBenchToken(await startJanus())];
   try {
-    const named = [
-      { ...gateways[0]!, name: "Callgate" },
-      { ...gateways[1]!, name: "Janus" },
-    ];
-    const rows = await requestFloor([...named, floor], CONFORMANCE_ADMIN_SECRET, full ? 3 : 2);
-    console.log(renderFloor(rows));
+    const servers = [{ ...gateways[0]!, name: "Callgate" }, { ...gateways[1]!, name: "Janus" }, floor];
+    console.log(renderFloor(servers, await requestWindows(servers, CONFORMANCE_ADMIN_SECRET, full ? 3 : 2)));
   } finally {
     for (const t of gateways) await t.stop();
     await floor.stop();

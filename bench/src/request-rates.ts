@@ -29,36 +29,36 @@ export async function startFloorServers(): Promise<FloorServers> {
   };
 }
 
-export interface FloorRow {
-  name: string;
-  cyclesPerSecond: number;
-  /** The server's CPU (user + system, all threads) per cycle, µs. */
-  cpuUsPerCycle: number;
-  requestsPerSecond: number;
-  cpuUsPerRequest: number;
+/** One server's request-rate windows, in the order they ran, with its CPU in each. */
+export interface RequestWindows {
+  /** Signalling cycles per second, and the server's CPU (user + system, all threads) per cycle, µs. */
+  cycles: number[];
+  cycleCpuUs: number[];
+  /** add_token requests per second, and the server's CPU per request, µs. */
+  tokens: number[];
+  tokenCpuUs: number[];
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
- * The benchmark's two request loops against each server, in alternating windows of `seconds`
- * (five rounds after a warm-up of each, as the main benchmark takes its rates), with each server's
- * CPU per cycle and per request: the medians of the windows.
+ * Signalling cycles and add_token requests per second of every server, running side by side,
+ * measured in alternating windows of `seconds` (one server's, then the next's, five rounds): this
+ * machine's speed drifts by tens of percent over minutes, and alternating lays the drift on all
+ * alike. A warm-up window of each comes first, not counted: the generator and Callgate are
+ * JIT-compiled and start cold.
  */
-export async function requestFloor(
+export async function requestWindows(
   servers: RequestServer[],
   secret: string,
   seconds: number,
-): Promise<FloorRow[]> {
-  const windows = servers.map(() => ({
-    cycles: [] as number[],
-    cycleCpu: [] as number[],
-    tokens: [] as number[],
-    tokenCpu: [] as number[],
-  }));
+): Promise<RequestWindows[]> {
+  const windows = servers.map(
+    (): RequestWindows => ({ cycles: [], cycleCpuUs: [], tokens: [], tokenCpuUs: [] }),
+  );
   for (const server of servers) {
-    await signallingCycles(server, 1);
-    await addTokensPerSecond(server, secret, 1);
+    await signallingCycles(server, 2);
+    await addTokensPerSecond(server, secret, 2);
   }
   for (let round = 0; round < 5; round++) {
     for (const [i, server] of servers.entries()) {
@@ -66,7 +66,7 @@ export async function requestFloor(
       let cpu = cpuSeconds(server.pid);
       const cycles = await signallingCycles(server, seconds);
       w.cycles.push(cycles);
-      w.cycleCpu.push(((cpuSeconds(server.pid) - cpu) / (cycles * seconds)) * 1e6);
+      w.cycleCpuUs.push(((cpuSeconds(server.pid) - cpu) / (cycles * seconds)) * 1e6);
       cpu = cpuSeconds(server.pid);
       let cpuSpent = 0;
       // The CPU is read when the timed requests end, before the window removes the tokens it added.
@@ -74,31 +74,26 @@ export async function requestFloor(
         cpuSpent = cpuSeconds(server.pid) - cpu;
       });
       w.tokens.push(tokens);
-      w.tokenCpu.push((cpuSpent / (tokens * seconds)) * 1e6);
+      w.tokenCpuUs.push((cpuSpent / (tokens * seconds)) * 1e6);
     }
   }
-  return servers.map((server, i) => {
-    const w = windows[i]!;
-    return {
-      name: server.name,
-      cyclesPerSecond: median(w.cycles),
-      cpuUsPerCycle: median(w.cycleCpu),
-      requestsPerSecond: median(w.tokens),
-      cpuUsPerRequest: median(w.tokenCpu),
-    };
-  });
+  return windows;
 }
 
-/** The rows as a Markdown table, each rate also as a share of the floor's (the last row). */
-export function renderFloor(rows: FloorRow[]): string {
-  const floor = rows[rows.length - 1]!;
-  const share = (value: number, of: number) => `${Math.round((value / of) * 100)}%`;
+/**
+ * The servers' medians as a Markdown table, each rate also as a share of the floor's (the last
+ * server), for `npm run bench -- --floor`.
+ */
+export function renderFloor(servers: RequestServer[], windows: RequestWindows[]): string {
+  const floor = windows[windows.length - 1]!;
+  const share = (value: number[], of: number[]) => `${Math.round((median(value) / median(of)) * 100)}%`;
+  const m = (values: number[]) => Math.round(median(values));
   const lines = [
     "| server | signalling cycles/s | of the floor | CPU µs a cycle | add_token requests/s | of the floor | CPU µs a request |",
     "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map(
-      (r) =>
-        `| ${r.name} | ${Math.round(r.cyclesPerSecond)} | ${share(r.cyclesPerSecond, floor.cyclesPerSecond)} | ${Math.round(r.cpuUsPerCycle)} | ${Math.round(r.requestsPerSecond)} | ${share(r.requestsPerSecond, floor.requestsPerSecond)} | ${Math.round(r.cpuUsPerRequest)} |`,
+    ...windows.map(
+      (w, i) =>
+        `| ${servers[i]!.name} | ${m(w.cycles)} | ${share(w.cycles, floor.cycles)} | ${m(w.cycleCpuUs)} | ${m(w.tokens)} | ${share(w.tokens, floor.tokens)} | ${m(w.tokenCpuUs)} |`,
     ),
   ];
   return lines.join("\n");
