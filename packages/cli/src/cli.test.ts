@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
@@ -259,6 +259,41 @@ describe("callgate gateway (the command)", () => {
     assert.equal(await gw.stop(), 0);
     assert.match(gw.output(), /shutting down/);
     assert.throws(() => process.kill(gatewayPid, 0), "the gateway process is gone");
+  });
+
+  it("runs the gateway's helper threads below the relay's priority, as CALLGATE_HELPER_THREADS_NICE says", async () => {
+    const threadNices = async (env: NodeJS.ProcessEnv) => {
+      const gw = await startGateway(["-F", mkdtempSync(join(tmpdir(), "cg-cli-"))], env);
+      const gatewayPid = Number(readFileSync(`/proc/${gw.child.pid}/task/${gw.child.pid}/children`, "utf8"));
+      const helpers = readdirSync(`/proc/${gatewayPid}/task`)
+        .map(Number)
+        .filter((tid) => tid !== gatewayPid)
+        .map((tid) => getPriority(tid));
+      const main = getPriority(gatewayPid);
+      await gw.stop();
+      return { main, helpers, output: gw.output() };
+    };
+    const lowered = await threadNices({});
+    assert.equal(lowered.main, 0, "the relay's thread keeps its priority");
+    assert.ok(lowered.helpers.length >= 4, "V8's worker threads");
+    assert.ok(
+      lowered.helpers.every((nice) => nice === 10),
+      `every other thread at nice 10: ${lowered.helpers}`,
+    );
+    assert.match(lowered.output, /"nice":10,"threads":\d+.*helper threads/);
+    const alone = await threadNices({ CALLGATE_HELPER_THREADS_NICE: "0" });
+    assert.deepEqual([alone.main, ...alone.helpers], [0, ...alone.helpers.map(() => 0)]);
+    assert.doesNotMatch(alone.output, /helper threads/);
+
+    const bad = spawnSync(process.execPath, [BIN, "gateway", "-F", mkdtempSync(join(tmpdir(), "cg-cli-"))], {
+      encoding: "utf8",
+      env: { ...process.env, CALLGATE_HELPER_THREADS_NICE: "low" },
+    });
+    assert.equal(bad.status, 2);
+    assert.match(
+      bad.stderr,
+      /configuration error: CALLGATE_HELPER_THREADS_NICE must be a whole number from 0 .* not "low"/,
+    );
   });
 
   it("stops the gateway when callgate itself is killed outright, freeing its ports", async () => {

@@ -1,9 +1,11 @@
 import {
   ConfigError,
   createLogger,
+  helperThreadsNice,
   ListenError,
   type Logger,
   loadConfig,
+  lowerHelperThreads,
   type MediaReach,
   type RunningGateway,
   startGateway,
@@ -55,6 +57,13 @@ export async function launchGateway(
   opts: GatewayCommandOptions,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<{ gateway: RunningGateway; log: Logger } | number> {
+  let helpersNice: number;
+  try {
+    helpersNice = helperThreadsNice();
+  } catch (err) {
+    console.error(`callgate: configuration error: ${(err as Error).message}`);
+    return 2;
+  }
   let loaded: ReturnType<typeof loadConfig>;
   try {
     loaded = loadConfig({
@@ -89,6 +98,8 @@ export async function launchGateway(
     }
     throw err;
   }
+  // Once started: by then the threads are there (V8's from the beginning).
+  const helpers = lowerHelperThreads(helpersNice);
   for (const l of gateway.listeners) log.info({ url: l.url }, `listening: ${l.name}`);
   log.info(
     {
@@ -99,6 +110,11 @@ export async function launchGateway(
     "gateway ready",
   );
   logMediaReach(log, gateway.media);
+  if (helpers.lowered > 0)
+    log.info(
+      { nice: helpers.nice, threads: helpers.lowered },
+      "helper threads (V8's compiler and garbage collector) run at a lower priority than the relay (CALLGATE_HELPER_THREADS_NICE)",
+    );
   if (gateway.certificate) {
     log.info(
       { fingerprint: gateway.certificate.fingerprint, certificate: gateway.certificate.certPath },
