@@ -5,17 +5,22 @@ import { DEFAULT_HELPER_THREADS_NICE, helperThreadsNice, lowerHelperThreads } fr
 
 const MODULE = new URL("./helper-threads.js", import.meta.url).href;
 
-/** Runs lowerHelperThreads(nice) in a Node of its own (priorities cannot be raised back) and reads every thread's. */
-function inChild(nice: number): { lowered: number; main: number; others: number[] } {
+/**
+ * Runs lowerHelperThreads(increment) in a Node of its own (priorities cannot be raised back),
+ * started at nice `startedAt`, and reads every thread's.
+ */
+function inChild(increment: number, startedAt = 0): { lowered: number; main: number; others: number[] } {
   const script = `
     import { readdirSync } from "node:fs";
     import { getPriority } from "node:os";
     const { lowerHelperThreads } = await import(${JSON.stringify(MODULE)});
-    const { lowered } = lowerHelperThreads(${nice});
+    const { lowered } = lowerHelperThreads(${increment});
     const others = readdirSync("/proc/self/task").map(Number).filter((t) => t !== process.pid).map((t) => getPriority(t));
     console.log(JSON.stringify({ lowered, main: getPriority(process.pid), others }));`;
   return JSON.parse(
-    execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }),
+    execFileSync("nice", ["-n", `${startedAt}`, process.execPath, "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    }),
   );
 }
 
@@ -28,6 +33,21 @@ describe("helper threads' priority", () => {
     assert.deepEqual(
       others,
       others.map(() => DEFAULT_HELPER_THREADS_NICE),
+    );
+  });
+
+  it("counts from the main thread's nice value, up to 19 at most", () => {
+    const started5 = inChild(DEFAULT_HELPER_THREADS_NICE, 5);
+    assert.equal(started5.main, 5);
+    assert.deepEqual(
+      started5.others,
+      started5.others.map(() => 5 + DEFAULT_HELPER_THREADS_NICE),
+    );
+    const started15 = inChild(DEFAULT_HELPER_THREADS_NICE, 15);
+    assert.equal(started15.main, 15);
+    assert.deepEqual(
+      started15.others,
+      started15.others.map(() => 19),
     );
   });
 

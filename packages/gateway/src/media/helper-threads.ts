@@ -1,19 +1,23 @@
 import { readdirSync } from "node:fs";
-import { setPriority } from "node:os";
+import { getPriority, setPriority } from "node:os";
 
-/** The nice value the helper threads get unless CALLGATE_HELPER_THREADS_NICE says otherwise. */
+/**
+ * How many nice levels below the main thread the helper threads run unless
+ * CALLGATE_HELPER_THREADS_NICE says otherwise (an increment, as `nice -n`: a gateway started at
+ * nice 0 has its helpers at 10, one started with `nice -n 5` at 15).
+ */
 export const DEFAULT_HELPER_THREADS_NICE = 10;
 
 /** What was done, for the start-up line. */
 export interface HelperThreadsPriority {
-  /** The nice value asked for (0: left as they were). */
+  /** The nice value the helper threads now have (the main thread's when left alone). */
   nice: number;
   /** How many threads got it. */
   lowered: number;
 }
 
 /**
- * The nice value asked for in CALLGATE_HELPER_THREADS_NICE (0 to 19; 0 leaves the threads alone),
+ * The increment asked for in CALLGATE_HELPER_THREADS_NICE (0 to 19; 0 leaves the threads alone),
  * DEFAULT_HELPER_THREADS_NICE when unset. Anything else is an error: a typo should not quietly
  * give the default.
  */
@@ -29,8 +33,9 @@ export function helperThreadsNice(env: NodeJS.ProcessEnv = process.env): number 
 }
 
 /**
- * Gives every thread of this process but the main one a lower scheduling priority (a higher nice
- * value; Linux keeps it per thread).
+ * Gives every thread of this process but the main one a lower scheduling priority: the main
+ * thread's nice value plus `increment`, at most 19 (Linux keeps nice values per thread). Never a
+ * higher priority than the main thread's, even where the process may raise one (root).
  *
  * Why: the main thread relays the media, and V8's helper threads (the optimising compiler,
  * concurrent marking, parallel scavenges) ran at its priority. On a machine with few cores a
@@ -47,11 +52,13 @@ export function helperThreadsNice(env: NodeJS.ProcessEnv = process.env): number 
  * do file and DNS work, not the relay's. Where /proc is missing (not Linux), nothing is done.
  */
 export function lowerHelperThreads(
-  nice: number = helperThreadsNice(),
+  increment: number = helperThreadsNice(),
   tasks = "/proc/self/task",
   mainThread: number = process.pid,
 ): HelperThreadsPriority {
-  if (nice === 0) return { nice, lowered: 0 };
+  const mainNice = getPriority(mainThread);
+  const nice = Math.min(19, mainNice + increment);
+  if (nice === mainNice) return { nice, lowered: 0 };
   let threads: string[];
   try {
     threads = readdirSync(tasks);
