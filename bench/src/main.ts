@@ -26,11 +26,14 @@ import {
   adminRequest,
   type CallsResult,
   concurrentCalls,
+  keepGeneratorHelpersAside,
   loneCallSetups,
   memoryPerActiveCall,
   memoryPerIdleSession,
   TOKEN,
 } from "./scenarios.js";
+
+keepGeneratorHelpersAside();
 
 const full = process.argv.includes("--full");
 const levels = full ? [1, 10, 50] : [1, 5];
