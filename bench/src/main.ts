@@ -12,6 +12,7 @@ import {
   startCallgate,
   startJanus,
 } from "../../e2e/dist/support/processes.js";
+import { keepGeneratorAside } from "./generator-priority.js";
 import { percentile } from "./proc-stats.js";
 import { GENERATOR_SATURATED, renderReport, type TargetResults } from "./report.js";
 import {
@@ -26,14 +27,17 @@ import {
   adminRequest,
   type CallsResult,
   concurrentCalls,
-  keepGeneratorHelpersAside,
   loneCallSetups,
   memoryPerActiveCall,
   memoryPerIdleSession,
   TOKEN,
 } from "./scenarios.js";
 
-keepGeneratorHelpersAside();
+const aside = keepGeneratorAside();
+if (!aside.mainBatch || aside.idleHelpers === 0)
+  console.log(
+    "[bench] chrt could not set the generator's scheduling policy: its helpers are only lowered 10 nice levels",
+  );
 
 const full = process.argv.includes("--full");
 const levels = full ? [1, 10, 50] : [1, 5];

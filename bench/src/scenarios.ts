@@ -1,9 +1,9 @@
 import { Agent, request as httpRequest } from "node:http";
 import { JanusSession, JanusWebSocketConnection, VideoCallHandle } from "@callgate/client";
-import { lowerHelperThreads } from "@callgate/gateway";
 import { WebSocket } from "ws";
 import type { RunningTarget } from "../../e2e/dist/support/processes.js";
 import { BareJanusSocket, replyId } from "./bare-janus-socket.js";
+import { keepGeneratorAside } from "./generator-priority.js";
 import { LatencyLog } from "./latency-log.js";
 import { LoadPeer } from "./load-peer.js";
 import { cpuSeconds, percentile, rssBytes } from "./proc-stats.js";
@@ -255,19 +255,6 @@ export interface CallsResult {
 /** The figures of one round that the report takes the median of. */
 export type RoundFigures = Pick<CallsResult, "cpuUsPerPacket" | "latencyMs">;
 
-/**
- * The generator's own helper threads (V8's compiler and collector, libuv's pool) run 10 nice
- * levels below its main thread, as the gateway's do. The generator stands for browsers on other
- * machines; at its own priority its concurrent markers took both cores for milliseconds (a
- * scheduler trace: an 8 ms packet), which either gateway then paid as relay latency. A probe
- * alternating rounds with and without this (1 call, eight rounds, both gateways held): the
- * slowest packet's median 3.50 → 0.97 ms for Callgate and 4.02 → 2.08 ms for Janus, p99 0.37 →
- * 0.32 and 0.41 → 0.36 ms. Called again before each level's windows for threads started since.
- */
-export function keepGeneratorHelpersAside(): void {
-  lowerHelperThreads(10);
-}
-
 /** Seconds of media before each measuring window: the peers' clock and packets get going. */
 const WINDOW_WARM_MS = 1000;
 /** After a window, what was in flight arrives before recording stops. */
@@ -375,7 +362,7 @@ export async function concurrentCalls(
   try {
     const held: HeldCalls[] = [];
     for (const [i, t] of targets.entries()) held.push(await holdCalls(t, count, calls[i]!));
-    keepGeneratorHelpersAside();
+    keepGeneratorAside();
     for (let w = 0; w < windows; w++) for (const h of held) await measureWindow(h, seconds);
     return held.map(callsResult);
   } finally {
