@@ -38,16 +38,18 @@ function policiesAfter(call: boolean): { main: number[]; helpers: number[][]; re
 describe("keepGeneratorAside", () => {
   it("puts the main thread on SCHED_BATCH and every other thread on SCHED_IDLE", () => {
     const before = policiesAfter(false);
-    assert.deepEqual(before.main, [SCHED_OTHER, 0]);
+    assert.equal(before.main[0], SCHED_OTHER);
     assert.ok(before.helpers.every(([policy]) => policy === SCHED_OTHER));
+    // The tests may themselves run under `nice`: the child starts at the runner's nice value.
+    const mainNice = before.main[1]!;
 
     const after = policiesAfter(true);
     assert.equal(after.main[0], SCHED_BATCH);
-    assert.equal(after.main[1], 0, "the main thread keeps its nice value");
+    assert.equal(after.main[1], mainNice, "the main thread keeps its nice value");
     assert.ok(after.helpers.length > 0, "Node runs helper threads");
     for (const [policy, nice] of after.helpers) {
       assert.equal(policy, SCHED_IDLE);
-      assert.equal(nice, 10, "lowered as well, for where chrt is missing");
+      assert.equal(nice, Math.min(19, mainNice + 10), "lowered as well, for where chrt is missing");
     }
     assert.deepEqual(after.result, { mainBatch: true, idleHelpers: after.helpers.length });
   });
