@@ -216,7 +216,9 @@ the signalling cycles go over a bare \`ws\` socket sending ready-made request st
 client cost the generator about 300 µs a cycle, as much as either gateway, this one about 180),
 add_token over a kept-alive node:http connection (fetch() cost the generator 360-420 µs a
 request, 3-4 times either gateway's work, and the rate it gave was mostly the client's). Every
-reply is parsed and checked. Each call count ran in rounds (three in full mode). In a round, each
+reply is parsed and checked. The call levels follow a warm-up of 5 calls with media on each
+gateway, not counted (Callgate's relay is JIT-compiled and starts cold). Each call count ran in
+rounds (three in full mode). In a round, each
 gateway's calls are placed (one gateway after the other, the first changing from round to round)
 and all stay up; then only one gateway's calls carry media at a time, in windows that alternate
 between the gateways (five windows of 2 s each in full mode, two in quick, each after 1 s of
