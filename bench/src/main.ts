@@ -47,8 +47,9 @@ const WINDOW_SECONDS = 2;
 /**
  * Calls held on every target, with media in two windows each, before the call levels, and not
  * counted: Callgate's relay is JIT-compiled and starts cold, and the first level's first round
- * paid for the compiling (CPU per packet 1.1-1.3 times Janus's at one call, where the rounds
- * after it were 0.5-0.6), as the request rates' first window did before it was left out.
+ * paid for the compiling (CPU per packet at one call 0.85-1.10 times Janus's in full runs' first
+ * rounds and 1.33 in a quick run, where the rounds after it were 0.50-0.72), as the request
+ * rates' first window did before it was left out. The report's "How" gives the same count.
  */
 const WARM_UP_CALLS = 5;
 /** Set-up samples of the 1-call level beyond its rounds' (see callLevels). */
