@@ -151,6 +151,19 @@ export function srtpInteropSuite(name: string, create: (keys: SrtpSessionKeys) =
         assert.equal(session.unprotect(wire), null, "replay");
       });
 
+      it("gives the plain length in place of a view when asked (-1 for what it refuses)", () => {
+        const { session, peer } = pair();
+        const packet = plain(10, 50);
+        const wire = peer.encrypt(packet.payload, packet.header);
+        const forged = Buffer.from(wire);
+        forged[forged.length - 20]! ^= 1;
+        assert.equal(session.unprotectedLength(forged), -1);
+        const length = session.unprotectedLength(wire);
+        assert.equal(length, wire.length - session.tagLength);
+        assert.deepEqual(wire.subarray(0, length), packet.serialize());
+        assert.equal(session.unprotectedLength(wire), -1, "replay");
+      });
+
       it("accepts late packets inside the window and follows the sequence number across its wrap", () => {
         const { session, peer } = pair();
         const seqs = [65530, 65533, 65535, 0, 65534, 1, 65531, 2];

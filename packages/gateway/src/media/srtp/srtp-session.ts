@@ -29,6 +29,11 @@ export interface SrtpSession {
    * fails is no longer what arrived either.
    */
   unprotect(packet: Buffer): Buffer | null;
+  /**
+   * unprotect without making the view: the plain packet's length (it is the input's first bytes),
+   * or -1. For a caller that has a view of that length already (the relay's receive slots).
+   */
+  unprotectedLength(packet: Buffer): number;
   /** Bytes protection appends to a packet. */
   readonly tagLength: number;
   /** Encrypts a plain compound RTCP packet into a new buffer: SRTCP with the next index. */
@@ -123,15 +128,20 @@ export class IndexedSrtpSession implements SrtpSession {
   }
 
   unprotect(packet: Buffer): Buffer | null {
+    const end = this.unprotectedLength(packet);
+    return end < 0 ? null : packet.subarray(0, end);
+  }
+
+  unprotectedLength(packet: Buffer): number {
     const end = packet.length - this.cipher.tagLength;
     const offset = rtpPayloadOffset(packet, end);
-    if (offset < 0) return null;
+    if (offset < 0) return -1;
     const tracker = tracked(this.receiving, rtpSsrcKey(packet));
     const index = tracker.estimate(rtpSequenceNumber(packet));
-    if (tracker.isReplay(index)) return null;
-    if (!this.cipher.open(packet, offset, end, Math.floor(index / 65536))) return null;
+    if (tracker.isReplay(index)) return -1;
+    if (!this.cipher.open(packet, offset, end, Math.floor(index / 65536))) return -1;
     tracker.accept(index);
-    return packet.subarray(0, end);
+    return end;
   }
 
   protectRtcp(packet: Buffer): Buffer {

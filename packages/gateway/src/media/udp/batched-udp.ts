@@ -1,6 +1,7 @@
 import type { Socket } from "node:dgram";
 import { nativeAddon } from "../native-addon.js";
 import { beginBatch, endBatch } from "../relay-clock.js";
+import { SlotViews } from "./slot-views.js";
 
 /** The addon in packages/gateway/native (udp_batch.c), built by `npm run build` when it can be. */
 interface NativeUdpBinding {
@@ -30,6 +31,23 @@ interface UdpHandle {
 
 /** The addon, or null when it was not built or cannot load (not Linux, no compiler): then dgram reads. */
 const nativeUdpBinding = () => nativeAddon<NativeUdpBinding>("callgate_udp");
+
+let views: SlotViews | undefined;
+/** The views handed to datagram handlers (one receive buffer, so one set for every reader). */
+function slotViews(native: NativeUdpBinding): SlotViews {
+  views ??= new SlotViews(native.buffer, native.slotBytes, native.slotCount);
+  return views;
+}
+
+/**
+ * The first `length` bytes of a slot of the batch being handled, as a view made once (see
+ * SlotViews): for a handler that shortened its datagram in place (the SRTP tag taken off).
+ */
+export function slotView(slot: number, length: number): Buffer {
+  const native = nativeUdpBinding();
+  if (!native) throw new Error("slotView: the UDP addon is not loaded (no batched reader, no slots)");
+  return slotViews(native).get(slot, length);
+}
 
 /** CALLGATE_MEDIA_BATCHED_UDP=0 leaves receiving to dgram: for measuring, and a way back. */
 export function batchedUdpEnabled(): boolean {
@@ -100,7 +118,8 @@ export class BatchedUdpReader {
     const native = batchedUdpEnabled() ? nativeUdpBinding() : null;
     const handle = native ? udpHandle(socket) : undefined;
     if (!native || !handle) return undefined;
-    const { buffer, slots, slotBytes, arrivals } = native;
+    const { slots, slotBytes, arrivals } = native;
+    const views = slotViews(native);
     // Fixed at open: the gateway's readers, which do not ask, do no per-datagram work for it.
     const stamped = stampArrivals;
     let self: BatchedUdpReader | undefined;
@@ -109,10 +128,9 @@ export class BatchedUdpReader {
       for (let slot = 0; slot < count && self && !self.closed; slot++) {
         const length = slots[slot * 3] as number;
         if (length < 0) continue;
-        const start = slot * slotBytes;
         if (stamped) currentArrivalMs = arrivals[slot] as number;
         try {
-          onDatagram(buffer.subarray(start, start + length), slotBytes, slot);
+          onDatagram(views.get(slot, length), slotBytes, slot);
         } catch (error) {
           // As dgram's "message" handlers in werift do: one bad datagram does not stop the batch.
           process.emitWarning(error instanceof Error ? error : String(error), "CallgateMediaWarning");
