@@ -19,6 +19,7 @@ import {
 } from "../srtp/index.js";
 import { BatchedUdpReader, slotView } from "../udp/batched-udp.js";
 import { countReceived } from "./receive-statistics.js";
+import { serializeRtcp } from "./rtcp-serializer.js";
 import {
   directSocket,
   dtlsInternals,
@@ -275,10 +276,11 @@ export class SrtpFastPath {
   }
 
   /**
-   * werift's RTCP, encrypted here and sent as RTP is: its own SRTCP made cipher objects for each
-   * packet, and its send path a promise and an address lookup. What it receives it still parses
-   * itself (NACKs, PLIs, receiver reports), once decrypted here. The SRTCP session stays this one
-   * after close (the index goes on); the send path goes back to werift's.
+   * werift's RTCP, serialized (serializeRtcp) and encrypted here and sent as RTP is: its own
+   * SRTCP made cipher objects for each packet, and its send path a promise and an address lookup.
+   * What it receives it still parses itself (NACKs, PLIs, receiver reports), once decrypted here.
+   * The SRTCP session stays this one after close (the index goes on); the send path goes back to
+   * werift's.
    */
   private takeOverRtcpCrypto(dtls: RTCDtlsTransport): void {
     const transport = rtcpInternals(dtls);
@@ -300,9 +302,7 @@ export class SrtpFastPath {
       },
     };
     transport.sendRtcp = async (packets: RtcpPacket[]) => {
-      const wire = transport.srtcp.encrypt(
-        packets.length === 1 ? packets[0]!.serialize() : Buffer.concat(packets.map((p) => p.serialize())),
-      );
+      const wire = transport.srtcp.encrypt(serializeRtcp(packets));
       transport.bytesSent += wire.length;
       transport.packetsSent++;
       this.transmit(wire);
