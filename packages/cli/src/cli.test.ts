@@ -4,7 +4,7 @@ import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { createServer } from "node:net";
-import { getPriority, tmpdir } from "node:os";
+import { getPriority, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
@@ -294,6 +294,35 @@ describe("callgate gateway (the command)", () => {
       bad.stderr,
       /configuration error: CALLGATE_HELPER_THREADS_NICE must be a whole number from 0 .* not "low"/,
     );
+  });
+
+  it("runs the relay's thread with the scheduler slice CALLGATE_RELAY_SLICE_US asks for (Linux 6.12+)", async () => {
+    const relaySlice = async (env: NodeJS.ProcessEnv) => {
+      const gw = await startGateway(["-F", mkdtempSync(join(tmpdir(), "cg-cli-"))], env);
+      const gatewayPid = Number(readFileSync(`/proc/${gw.child.pid}/task/${gw.child.pid}/children`, "utf8"));
+      // The scheduler's own view of the main thread: "se.slice : <ns>" (kernels with EEVDF).
+      const sched = readFileSync(`/proc/${gatewayPid}/task/${gatewayPid}/sched`, "utf8");
+      await gw.stop();
+      return { slice: Number(/^se\.slice\s*:\s*(\d+)/m.exec(sched)?.[1]), output: gw.output() };
+    };
+    const [major = 0, minor = 0] = release().split(".").map(Number);
+    const hasSlices = major > 6 || (major === 6 && minor >= 12);
+    const short = await relaySlice({});
+    const own = await relaySlice({ CALLGATE_RELAY_SLICE_US: "0" });
+    if (hasSlices) {
+      assert.equal(short.slice, 100_000, "0.1 ms, the default");
+      assert.match(short.output, /"sliceUs":100,.*short scheduler slice/);
+      assert.notEqual(own.slice, 100_000, "the kernel's own");
+    } else {
+      assert.match(short.output, /kernel's own scheduler slice/);
+    }
+    assert.match(own.output, /CALLGATE_RELAY_SLICE_US=0.*kernel's own scheduler slice/);
+    const bad = spawnSync(process.execPath, [BIN, "gateway", "-F", mkdtempSync(join(tmpdir(), "cg-cli-"))], {
+      encoding: "utf8",
+      env: { ...process.env, CALLGATE_RELAY_SLICE_US: "5" },
+    });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /configuration error: CALLGATE_RELAY_SLICE_US must be 0 .* not "5"/);
   });
 
   it("stops the gateway when callgate itself is killed outright, freeing its ports", async () => {

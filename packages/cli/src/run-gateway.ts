@@ -8,6 +8,8 @@ import {
   lowerHelperThreads,
   type MediaReach,
   type RunningGateway,
+  relaySliceMicros,
+  requestRelaySlice,
   startGateway,
 } from "@callgate/gateway";
 import { gatewayFlags } from "./gateway-options.js";
@@ -58,8 +60,10 @@ export async function launchGateway(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<{ gateway: RunningGateway; log: Logger } | number> {
   let helpersNice: number;
+  let relaySliceUs: number;
   try {
     helpersNice = helperThreadsNice();
+    relaySliceUs = relaySliceMicros();
   } catch (err) {
     console.error(`callgate: configuration error: ${(err as Error).message}`);
     return 2;
@@ -100,6 +104,7 @@ export async function launchGateway(
   }
   // Once started: by then the threads are there (V8's from the beginning).
   const helpers = lowerHelperThreads(helpersNice);
+  const slice = requestRelaySlice(relaySliceUs); // here, on the main thread: the relay's
   for (const l of gateway.listeners) log.info({ url: l.url }, `listening: ${l.name}`);
   log.info(
     {
@@ -115,6 +120,12 @@ export async function launchGateway(
       { nice: helpers.nice, threads: helpers.lowered },
       "helper threads (V8's compiler and garbage collector) run at a lower priority than the relay (CALLGATE_HELPER_THREADS_NICE)",
     );
+  if (slice.applied)
+    log.info(
+      { sliceUs: slice.sliceUs },
+      "the relay thread runs with a short scheduler slice, so that it gets a core soon after a packet wakes it (CALLGATE_RELAY_SLICE_US)",
+    );
+  else log.info({ reason: slice.reason }, "the relay thread runs with the kernel's own scheduler slice");
   if (gateway.certificate) {
     log.info(
       { fingerprint: gateway.certificate.fingerprint, certificate: gateway.certificate.certPath },

@@ -16,6 +16,11 @@
       "target_name": "callgate_udp",
       "sources": ["udp_batch.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    },
+    {
+      "target_name": "callgate_sched",
+      "sources": ["sched_slice.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     }
   ]
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the media addons, SRTP (srtp_cipher.c), DTLS (dtls_engine.c) and batched UDP (udp_batch.c), with node-gyp against the headers of the Node that runs
+// Builds the media addons, SRTP (srtp_cipher.c), DTLS (dtls_engine.c), batched UDP (udp_batch.c) and the relay thread's scheduler slice (sched_slice.c), with node-gyp against the headers of the Node that runs
 // this script, OpenSSL's included: nothing is downloaded and no system library is linked. Where it
 // cannot be built (no C compiler, no Node headers) the gateway runs on node:crypto and dgram,
 // so this warns and succeeds, unless CALLGATE_NATIVE_REQUIRED=1 (CI) makes that an error.
@@ -9,10 +9,12 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const here = dirname(new URL(import.meta.url).pathname);
-const addons = ["callgate_srtp.node", "callgate_dtls.node", "callgate_udp.node"].map((f) =>
-  join(here, "build", "Release", f),
+const addons = ["callgate_srtp.node", "callgate_dtls.node", "callgate_udp.node", "callgate_sched.node"].map(
+  (f) => join(here, "build", "Release", f),
 );
-const sources = ["srtp_cipher.c", "dtls_engine.c", "udp_batch.c", "binding.gyp"].map((f) => join(here, f));
+const sources = ["srtp_cipher.c", "dtls_engine.c", "udp_batch.c", "sched_slice.c", "binding.gyp"].map((f) =>
+  join(here, f),
+);
 const required = process.env.CALLGATE_NATIVE_REQUIRED === "1";
 
 function giveUp(reason) {
@@ -53,5 +55,5 @@ if (result.status !== 0) {
   giveUp(`node-gyp failed (exit ${result.status}); is a C compiler (gcc, make) installed?`);
 }
 console.log(
-  "native media addons built: packages/gateway/native/build/Release/{callgate_srtp,callgate_dtls,callgate_udp}.node",
+  "native media addons built: packages/gateway/native/build/Release/{callgate_srtp,callgate_dtls,callgate_udp,callgate_sched}.node",
 );

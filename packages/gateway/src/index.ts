@@ -5,6 +5,7 @@ export type { GatewaySettings } from "./config/settings.js";
 export { signToken, verifySignedToken } from "./core/auth/signed-token.js";
 export { type ListenerAddress, type MediaReach, type RunningGateway, startGateway } from "./gateway.js";
 export { type HelperThreadsPriority, helperThreadsNice, lowerHelperThreads } from "./media/helper-threads.js";
+export { type RelaySlice, relaySliceMicros, requestRelaySlice } from "./media/relay-slice.js";
 export type { Logger } from "./observability/logger.js";
 export { createLogger } from "./observability/logger.js";
 export { ListenError } from "./transports/listeners.js";

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 
 /** The addons packages/gateway/native builds (`npm run build`, when a C compiler is there). */
-export type NativeAddonName = "callgate_srtp" | "callgate_dtls" | "callgate_udp";
+export type NativeAddonName = "callgate_srtp" | "callgate_dtls" | "callgate_udp" | "callgate_sched";
 
 const loaded = new Map<NativeAddonName, unknown>();
 
