@@ -206,7 +206,9 @@ audio (50 packets/s, about 100 bytes) and video (about 1 Mbit/s in 1,100-1,200 b
 ways, each payload stamped with its send time. The generator stands for browsers on other
 machines, which take no CPU from a gateway: its main thread runs SCHED_BATCH (it does not
 preempt a gateway's thread when a packet wakes it) and its helper threads (V8's compiler and
-collector) SCHED_IDLE (only on a core nothing else wants). Signalling and add_token rates are
+collector) SCHED_IDLE (only on a core nothing else wants), and it collects its own garbage
+between windows, while no media flows, and none during them (young semi-spaces of 128 MiB).
+Signalling and add_token rates are
 the median of five windows per gateway, taken with both gateways running and their windows alternating (this
 machine's speed drifts by tens of percent over minutes; alternating lays the drift on both
 alike), after a warm-up window of each that is not counted (the generator and Callgate are

@@ -3,6 +3,7 @@ import { JanusSession, JanusWebSocketConnection, VideoCallHandle } from "@callga
 import { WebSocket } from "ws";
 import type { RunningTarget } from "../../e2e/dist/support/processes.js";
 import { BareJanusSocket, replyId } from "./bare-janus-socket.js";
+import { collectGeneratorGarbage } from "./generator-garbage.js";
 import { keepGeneratorAside } from "./generator-priority.js";
 import { LatencyLog } from "./latency-log.js";
 import { LoadPeer } from "./load-peer.js";
@@ -300,6 +301,7 @@ async function holdCalls(t: RunningTarget, count: number, calls: Call[]): Promis
 /** One measuring window of one target's calls: media on, a warm-up, `seconds` recorded, media off. */
 async function measureWindow(held: HeldCalls, seconds: number): Promise<void> {
   const peers = held.calls.flatMap((c) => c.peers);
+  await collectGeneratorGarbage();
   for (const p of peers) p.startMedia();
   await sleep(WINDOW_WARM_MS);
   for (const p of peers) p.recording = true;
