@@ -208,8 +208,8 @@ machines, which take no CPU from a gateway: its main thread runs SCHED_BATCH (it
 preempt a gateway's thread when a packet wakes it) and its helper threads (V8's compiler and
 collector) SCHED_IDLE (only on a core nothing else wants), and it collects its own garbage
 between windows, while no media flows, and none during them (young semi-spaces of 128 MiB).
-Signalling and add_token rates are
-the median of five windows per gateway, taken with both gateways running and their windows alternating (this
+Signalling and add_token rates are the median of five windows per gateway, taken with both
+gateways running and their windows alternating (this
 machine's speed drifts by tens of percent over minutes; alternating lays the drift on both
 alike), after a warm-up window of each that is not counted (the generator and Callgate are
 JIT-compiled and start cold). Both rates are of requests one after another on one connection,
