@@ -44,9 +44,8 @@ function slotViews(native: NativeUdpBinding): SlotViews {
  * SlotViews): for a handler that shortened its datagram in place (the SRTP tag taken off).
  */
 export function slotView(slot: number, length: number): Buffer {
-  const native = nativeUdpBinding();
-  if (!native) throw new Error("slotView: the UDP addon is not loaded (no batched reader, no slots)");
-  return slotViews(native).get(slot, length);
+  if (!views) throw new Error("slotView: no batched reader has opened (no slots)");
+  return views.get(slot, length);
 }
 
 /** CALLGATE_MEDIA_BATCHED_UDP=0 leaves receiving to dgram: for measuring, and a way back. */

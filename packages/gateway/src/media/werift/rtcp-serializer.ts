@@ -83,6 +83,10 @@ function writeReport(out: Buffer, at: number, report: ReceptionReport): void {
   out.writeUInt32BE(report.dlsr >>> 0, at + 20);
 }
 
+function writeReports(out: Buffer, at: number, reports: readonly ReceptionReport[]): void {
+  for (const [i, report] of reports.entries()) writeReport(out, at + i * REPORT_BYTES, report);
+}
+
 function writePacket(out: Buffer, at: number, packet: Known, bytes: number): void {
   switch (packet.type) {
     case SR: {
@@ -94,21 +98,13 @@ function writePacket(out: Buffer, at: number, packet: Known, bytes: number): voi
       out.writeUInt32BE(info.rtpTimestamp >>> 0, at + 16);
       out.writeUInt32BE(info.packetCount >>> 0, at + 20);
       out.writeUInt32BE(info.octetCount >>> 0, at + 24);
-      let report = at + 28;
-      for (const r of packet.reports) {
-        writeReport(out, report, r);
-        report += REPORT_BYTES;
-      }
+      writeReports(out, at + 28, packet.reports);
       return;
     }
     case RR: {
       writeHeader(out, at, packet.reports.length, RR, bytes);
       out.writeUInt32BE(packet.ssrc >>> 0, at + 4);
-      let report = at + 8;
-      for (const r of packet.reports) {
-        writeReport(out, report, r);
-        report += REPORT_BYTES;
-      }
+      writeReports(out, at + 8, packet.reports);
       return;
     }
     case SDES: {
