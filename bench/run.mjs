@@ -15,8 +15,9 @@ if (process.getuid?.() !== 0) {
 }
 const setup =
   "ip link set lo up && ip link add cg0 type veth peer name cg1 && ip addr add 127.0.0.2/32 dev cg0 && ip link set cg0 up && ip link set cg1 up";
-// The generator collects its own garbage between windows (see collectGeneratorGarbage in
-// src/scenarios.ts), with young semi-spaces of a fixed 128 MiB: a window's packets need no collection.
+// The generator collects its own garbage between windows (collectGeneratorGarbage,
+// src/generator-garbage.ts), with young semi-spaces of a fixed 128 MiB: a window's packets need
+// no collection.
 const generatorFlags = "--expose-gc --min-semi-space-size=128 --max-semi-space-size=128";
 const result = spawnSync(
   "unshare",

@@ -40,10 +40,13 @@ describe("relay thread's scheduler slice", () => {
     assert.match((result as { reason: string }).reason, /Linux 6\.12/);
   });
 
-  it("leaves a real-time thread alone, does nothing for 0, and says why without the addon or on an error", () => {
+  it("leaves a real-time or idle thread alone, does nothing for 0, and says why without the addon or on an error", () => {
     const fifo = fakeBinding(1, true);
     assert.match((requestRelaySlice(100, fifo.binding) as { reason: string }).reason, /real-time/);
     assert.deepEqual(fifo.asked, []);
+    const idle = fakeBinding(5, true); // SCHED_IDLE: the addon would not touch it either
+    assert.match((requestRelaySlice(100, idle.binding) as { reason: string }).reason, /idle policy/);
+    assert.deepEqual(idle.asked, []);
     const zero = fakeBinding(0, true);
     assert.equal(requestRelaySlice(0, zero.binding).applied, false);
     assert.deepEqual(zero.asked, []);

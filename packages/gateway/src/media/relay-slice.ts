@@ -32,7 +32,8 @@ export function relaySliceMicros(env: NodeJS.ProcessEnv = process.env): number {
 /** What requestRelaySlice did, for the start-up line. */
 export type RelaySlice = { applied: true; sliceUs: number } | { applied: false; reason: string };
 
-const REAL_TIME_POLICIES = new Set([1, 2, 6]); // SCHED_FIFO, SCHED_RR, SCHED_DEADLINE
+/** The policies a slice is asked for on (SCHED_OTHER, SCHED_BATCH); sched_slice.c acts on no other. */
+const FAIR_POLICIES = new Set([0, 3]);
 
 /**
  * Asks the kernel for a short scheduler slice on the calling thread, which must be the relay's
@@ -43,7 +44,7 @@ const REAL_TIME_POLICIES = new Set([1, 2, 6]); // SCHED_FIFO, SCHED_RR, SCHED_DE
  * thread's priority: in a test program a thread waking every 0.5 ms beside a busy one on its core
  * waited up to 4.0 ms (nine times over 1 ms in 5 s), with a 0.1 ms slice 0.13 ms (docs/media.md).
  * Needs no privilege, Linux 6.12 or later (older kernels ignore it, which this reports), and the
- * native addon. A thread an admin put on a real-time policy (chrt) is left as it is.
+ * native addon. A thread an admin put on a real-time or idle policy (chrt) is left as it is.
  */
 export function requestRelaySlice(
   sliceUs: number = relaySliceMicros(),
@@ -53,8 +54,8 @@ export function requestRelaySlice(
   if (!binding) return { applied: false, reason: "the native addon is not built" };
   let now: { policy: number; sliceNs: number };
   try {
-    if (REAL_TIME_POLICIES.has(binding.getSlice().policy))
-      return { applied: false, reason: "the relay thread has a real-time policy (left as it is)" };
+    if (!FAIR_POLICIES.has(binding.getSlice().policy))
+      return { applied: false, reason: "the relay thread has a real-time or idle policy (left as it is)" };
     now = binding.setSlice(sliceUs * 1000);
   } catch (error) {
     return { applied: false, reason: (error as Error).message };
