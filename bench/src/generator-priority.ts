@@ -44,7 +44,7 @@ export function keepGeneratorAside(
   tasks = "/proc/self/task",
   mainThread: number = process.pid,
 ): GeneratorPriority {
-  lowerHelperThreads(10, tasks, mainThread);
+  lowerHelperThreads(10, "nice", null, tasks, mainThread);
   const mainBatch = chrt("--batch", mainThread);
   let idleHelpers = 0;
   for (const name of readdirSync(tasks)) {

@@ -261,39 +261,78 @@ describe("callgate gateway (the command)", () => {
     assert.throws(() => process.kill(gatewayPid, 0), "the gateway process is gone");
   });
 
-  it("runs the gateway's helper threads below the relay's priority, as CALLGATE_HELPER_THREADS_NICE says", async () => {
-    const threadNices = async (env: NodeJS.ProcessEnv) => {
+  it("runs the gateway's helper threads below the relay's priority, as CALLGATE_HELPER_THREADS_NICE and _POLICY say", async () => {
+    // Each thread's nice value and policy (the 41st field of its stat: 0 SCHED_OTHER, 5 SCHED_IDLE).
+    const threads = async (env: NodeJS.ProcessEnv) => {
       const gw = await startGateway(["-F", mkdtempSync(join(tmpdir(), "cg-cli-"))], env);
       const gatewayPid = Number(readFileSync(`/proc/${gw.child.pid}/task/${gw.child.pid}/children`, "utf8"));
-      const helpers = readdirSync(`/proc/${gatewayPid}/task`)
+      const policyOf = (tid: number) =>
+        Number(readFileSync(`/proc/${gatewayPid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[38]);
+      const tids = readdirSync(`/proc/${gatewayPid}/task`)
         .map(Number)
-        .filter((tid) => tid !== gatewayPid)
-        .map((tid) => getPriority(tid));
-      const main = getPriority(gatewayPid);
+        .filter((tid) => tid !== gatewayPid);
+      const result = {
+        main: getPriority(gatewayPid),
+        mainPolicy: policyOf(gatewayPid),
+        helpers: tids.map((tid) => getPriority(tid)),
+        policies: tids.map(policyOf),
+      };
       await gw.stop();
-      return { main, helpers, output: gw.output() };
+      return { ...result, output: gw.output() };
     };
-    const lowered = await threadNices({});
+    const lowered = await threads({});
     assert.equal(lowered.main, 0, "the relay's thread keeps its priority");
+    assert.equal(lowered.mainPolicy, 0, "and its policy");
     assert.ok(lowered.helpers.length >= 4, "V8's worker threads");
     assert.ok(
       lowered.helpers.every((nice) => nice === 10),
       `every other thread at nice 10: ${lowered.helpers}`,
     );
-    assert.match(lowered.output, /"nice":10,"threads":\d+.*helper threads/);
-    const alone = await threadNices({ CALLGATE_HELPER_THREADS_NICE: "0" });
+    assert.ok(
+      lowered.policies.every((policy) => policy === 5),
+      `every other thread on SCHED_IDLE: ${lowered.policies}`,
+    );
+    assert.match(lowered.output, /"nice":10,"threads":\d+,"idlePolicy":\d+.*helper threads/);
+    const niceOnly = await threads({ CALLGATE_HELPER_THREADS_POLICY: "nice" });
+    assert.ok(niceOnly.helpers.every((nice) => nice === 10));
+    assert.deepEqual(
+      niceOnly.policies,
+      niceOnly.policies.map(() => 0),
+    );
+    const alone = await threads({
+      CALLGATE_HELPER_THREADS_NICE: "0",
+      CALLGATE_HELPER_THREADS_POLICY: "nice",
+    });
     assert.deepEqual([alone.main, ...alone.helpers], [0, ...alone.helpers.map(() => 0)]);
+    assert.deepEqual(
+      alone.policies,
+      alone.policies.map(() => 0),
+    );
     assert.doesNotMatch(alone.output, /helper threads/);
 
-    const bad = spawnSync(process.execPath, [BIN, "gateway", "-F", mkdtempSync(join(tmpdir(), "cg-cli-"))], {
-      encoding: "utf8",
-      env: { ...process.env, CALLGATE_HELPER_THREADS_NICE: "low" },
-    });
-    assert.equal(bad.status, 2);
-    assert.match(
-      bad.stderr,
-      /configuration error: CALLGATE_HELPER_THREADS_NICE must be a whole number from 0 .* not "low"/,
-    );
+    for (const [name, value, message] of [
+      [
+        "CALLGATE_HELPER_THREADS_NICE",
+        "low",
+        /CALLGATE_HELPER_THREADS_NICE must be a whole number from 0 .* not "low"/,
+      ],
+      [
+        "CALLGATE_HELPER_THREADS_POLICY",
+        "batch",
+        /CALLGATE_HELPER_THREADS_POLICY must be "idle" .* not "batch"/,
+      ],
+    ] as const) {
+      const bad = spawnSync(
+        process.execPath,
+        [BIN, "gateway", "-F", mkdtempSync(join(tmpdir(), "cg-cli-"))],
+        {
+          encoding: "utf8",
+          env: { ...process.env, [name]: value },
+        },
+      );
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, new RegExp(`configuration error: ${message.source}`));
+    }
   });
 
   it("runs the relay's thread with the scheduler slice CALLGATE_RELAY_SLICE_US asks for (Linux 6.12+)", async () => {

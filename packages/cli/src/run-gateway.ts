@@ -2,6 +2,7 @@ import {
   ConfigError,
   createLogger,
   helperThreadsNice,
+  helperThreadsPolicy,
   ListenError,
   type Logger,
   loadConfig,
@@ -60,9 +61,11 @@ export async function launchGateway(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<{ gateway: RunningGateway; log: Logger } | number> {
   let helpersNice: number;
+  let helpersPolicy: ReturnType<typeof helperThreadsPolicy>;
   let relaySliceUs: number;
   try {
     helpersNice = helperThreadsNice();
+    helpersPolicy = helperThreadsPolicy();
     relaySliceUs = relaySliceMicros();
   } catch (err) {
     console.error(`callgate: configuration error: ${(err as Error).message}`);
@@ -103,7 +106,7 @@ export async function launchGateway(
     throw err;
   }
   // Once started: by then the threads are there (V8's from the beginning).
-  const helpers = lowerHelperThreads(helpersNice);
+  const helpers = lowerHelperThreads(helpersNice, helpersPolicy);
   const slice = requestRelaySlice(relaySliceUs); // here, on the main thread: the relay's
   for (const l of gateway.listeners) log.info({ url: l.url }, `listening: ${l.name}`);
   log.info(
@@ -115,10 +118,15 @@ export async function launchGateway(
     "gateway ready",
   );
   logMediaReach(log, gateway.media);
-  if (helpers.lowered > 0)
+  if (helpers.lowered > 0 || helpers.idle > 0)
     log.info(
-      { nice: helpers.nice, threads: helpers.lowered },
-      "helper threads (V8's compiler and garbage collector) run at a lower priority than the relay (CALLGATE_HELPER_THREADS_NICE)",
+      { nice: helpers.nice, threads: helpers.lowered, idlePolicy: helpers.idle },
+      "helper threads (V8's compiler and garbage collector) run at a lower priority than the relay (CALLGATE_HELPER_THREADS_NICE, CALLGATE_HELPER_THREADS_POLICY)",
+    );
+  if (helpers.idleRefused)
+    log.info(
+      { reason: helpers.idleRefused },
+      "helper threads keep a normal policy (nice value only): SCHED_IDLE could not be set",
     );
   if (slice.applied)
     log.info(

@@ -8,6 +8,12 @@
 // Only the slice changes: the policy and nice value are read first and written back as they were,
 // and a thread on a real-time policy (an admin's chrt) is left alone. Older kernels take the
 // call and ignore the slice; sched_getattr then reports none, which is how the caller tells.
+//
+// The same addon puts V8's helper threads on SCHED_IDLE (setIdle): a thread on that policy never
+// preempts a normal one when it wakes and gives its core up at once to a normal thread that
+// wakes there. At nice 10 a compiler thread the relay woke on its own core was still picked over
+// it and kept the core until the next tick (media/helper-threads.ts). Moving one's own threads to
+// SCHED_IDLE needs no privilege either.
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <errno.h>
@@ -40,9 +46,10 @@ static napi_value throw_errno(napi_env env, const char *what, int err) {
   return NULL;
 }
 
-static int get_attr(sched_attr_v0 *attr) {
+/* The attributes of thread `tid` (0: the calling thread). */
+static int get_attr(pid_t tid, sched_attr_v0 *attr) {
   memset(attr, 0, sizeof *attr);
-  return (int)syscall(SYS_sched_getattr, 0, attr, (unsigned int)sizeof *attr, 0);
+  return (int)syscall(SYS_sched_getattr, tid, attr, (unsigned int)sizeof *attr, 0);
 }
 
 /* { policy, sliceNs } of the calling thread: sliceNs 0 where the kernel reports no slice. */
@@ -59,7 +66,7 @@ static napi_value describe(napi_env env, const sched_attr_v0 *attr) {
 /* getSlice(): the calling thread's policy and slice. */
 static napi_value get_slice(napi_env env, napi_callback_info info) {
   sched_attr_v0 attr;
-  if (get_attr(&attr) != 0) return throw_errno(env, "sched_getattr", errno);
+  if (get_attr(0, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
   return describe(env, &attr);
 }
 
@@ -74,7 +81,7 @@ static napi_value set_slice(napi_env env, napi_callback_info info) {
     return NULL;
   }
   sched_attr_v0 attr;
-  if (get_attr(&attr) != 0) return throw_errno(env, "sched_getattr", errno);
+  if (get_attr(0, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
   if (attr.sched_policy == SCHED_OTHER || attr.sched_policy == SCHED_BATCH) {
     attr.size = sizeof attr;
     attr.sched_flags &= FLAG_RESET_ON_FORK;
@@ -82,13 +89,46 @@ static napi_value set_slice(napi_env env, napi_callback_info info) {
     attr.sched_deadline = 0;
     attr.sched_period = 0;
     if (syscall(SYS_sched_setattr, 0, &attr, 0) != 0) return throw_errno(env, "sched_setattr", errno);
-    if (get_attr(&attr) != 0) return throw_errno(env, "sched_getattr", errno);
+    if (get_attr(0, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
   }
   return describe(env, &attr);
 }
 
+/*
+ * setIdle(tid): puts thread `tid` of this process on SCHED_IDLE, its nice value kept (what it
+ * falls back to should an admin move it back); a thread on a real-time policy is left alone.
+ * Returns the thread's policy afterwards (5: SCHED_IDLE).
+ */
+static napi_value set_idle(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int64_t tid = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || napi_get_value_int64(env, argv[0], &tid) != napi_ok || tid <= 0 || tid > INT32_MAX) {
+    napi_throw_range_error(env, "ERR_CALLGATE_SCHED", "setIdle: a thread id");
+    return NULL;
+  }
+  sched_attr_v0 attr;
+  if (get_attr((pid_t)tid, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
+  if (attr.sched_policy == SCHED_OTHER || attr.sched_policy == SCHED_BATCH) {
+    attr.size = sizeof attr;
+    attr.sched_policy = SCHED_IDLE;
+    attr.sched_flags &= FLAG_RESET_ON_FORK;
+    attr.sched_priority = 0;
+    attr.sched_runtime = 0;
+    attr.sched_deadline = 0;
+    attr.sched_period = 0;
+    if (syscall(SYS_sched_setattr, (pid_t)tid, &attr, 0) != 0) return throw_errno(env, "sched_setattr", errno);
+    if (get_attr((pid_t)tid, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
+  }
+  napi_value policy;
+  napi_create_uint32(env, attr.sched_policy, &policy);
+  return policy;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
+      {"setIdle", NULL, set_idle, NULL, NULL, NULL, napi_default, NULL},
       {"getSlice", NULL, get_slice, NULL, NULL, NULL, napi_default, NULL},
       {"setSlice", NULL, set_slice, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { release } from "node:os";
 import { describe, it } from "node:test";
-import { nativeAddon } from "./native-addon.js";
 import { DEFAULT_RELAY_SLICE_US, relaySliceMicros, requestRelaySlice } from "./relay-slice.js";
+import { schedBinding } from "./sched-binding.js";
 
 type Binding = NonNullable<Parameters<typeof requestRelaySlice>[1]>;
 
@@ -15,6 +15,7 @@ function fakeBinding(policy: number, honoursSlices: boolean) {
       asked.push(ns);
       return { policy, sliceNs: honoursSlices ? ns : 0 };
     },
+    setIdle: () => policy,
   };
   return { binding, asked };
 }
@@ -56,12 +57,13 @@ describe("relay thread's scheduler slice", () => {
       setSlice: () => {
         throw new Error("sched_setattr: Operation not permitted");
       },
+      setIdle: () => 0,
     };
     assert.match((requestRelaySlice(100, failing) as { reason: string }).reason, /not permitted/);
   });
 
   it("sets this thread's slice through the addon where the kernel has them (Linux 6.12+), keeping its policy", () => {
-    const binding = nativeAddon<Binding>("callgate_sched");
+    const binding = schedBinding();
     assert.ok(binding, "the addon is built by npm run build");
     const [major = 0, minor = 0] = release().split(".").map(Number);
     const hasSlices = major > 6 || (major === 6 && minor >= 12);

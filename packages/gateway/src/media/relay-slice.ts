@@ -1,12 +1,4 @@
-import { nativeAddon } from "./native-addon.js";
-
-/** The addon in packages/gateway/native (sched_slice.c). */
-interface NativeSchedBinding {
-  /** The calling thread's scheduling policy and slice (ns; 0 where the kernel reports none). */
-  getSlice(): { policy: number; sliceNs: number };
-  /** Asks for this slice on the calling thread (fair policies only; 0: the kernel's own), then as getSlice. */
-  setSlice(nanoseconds: number): { policy: number; sliceNs: number };
-}
+import { type NativeSchedBinding, SCHED_BATCH, SCHED_OTHER, schedBinding } from "./sched-binding.js";
 
 /** The slice the relay thread asks for unless CALLGATE_RELAY_SLICE_US says otherwise: the kernel's shortest. */
 export const DEFAULT_RELAY_SLICE_US = 100;
@@ -32,8 +24,8 @@ export function relaySliceMicros(env: NodeJS.ProcessEnv = process.env): number {
 /** What requestRelaySlice did, for the start-up line. */
 export type RelaySlice = { applied: true; sliceUs: number } | { applied: false; reason: string };
 
-/** The policies a slice is asked for on (SCHED_OTHER, SCHED_BATCH); sched_slice.c acts on no other. */
-const FAIR_POLICIES = new Set([0, 3]);
+/** The policies a slice is asked for on; sched_slice.c acts on no other. */
+const FAIR_POLICIES = new Set([SCHED_OTHER, SCHED_BATCH]);
 
 /**
  * Asks the kernel for a short scheduler slice on the calling thread, which must be the relay's
@@ -48,7 +40,7 @@ const FAIR_POLICIES = new Set([0, 3]);
  */
 export function requestRelaySlice(
   sliceUs: number = relaySliceMicros(),
-  binding: NativeSchedBinding | null = nativeAddon<NativeSchedBinding>("callgate_sched"),
+  binding: NativeSchedBinding | null = schedBinding(),
 ): RelaySlice {
   if (sliceUs === 0) return { applied: false, reason: "CALLGATE_RELAY_SLICE_US=0 (the kernel's own slice)" };
   if (!binding) return { applied: false, reason: "the native addon is not built" };
