@@ -52,6 +52,28 @@ static int get_attr(pid_t tid, sched_attr_v0 *attr) {
   return (int)syscall(SYS_sched_getattr, tid, attr, (unsigned int)sizeof *attr, 0);
 }
 
+#define KEEP_POLICY (-1)
+
+/*
+ * Gives thread `tid` (0: the calling thread) the policy `policy` (KEEP_POLICY: its own) and the
+ * slice `runtime` (ns; 0: the kernel's own) if it is on a fair policy (SCHED_OTHER, SCHED_BATCH),
+ * its nice value kept, and reads its attributes back into `attr`; a thread on any other policy is
+ * left as it is. NULL, or the name of the call that failed (errno says why).
+ */
+static const char *update_fair_thread(pid_t tid, sched_attr_v0 *attr, int policy, uint64_t runtime) {
+  if (get_attr(tid, attr) != 0) return "sched_getattr";
+  if (attr->sched_policy != SCHED_OTHER && attr->sched_policy != SCHED_BATCH) return NULL;
+  attr->size = sizeof *attr;
+  if (policy != KEEP_POLICY) attr->sched_policy = (uint32_t)policy;
+  attr->sched_flags &= FLAG_RESET_ON_FORK;
+  attr->sched_priority = 0;
+  attr->sched_runtime = runtime;
+  attr->sched_deadline = 0;
+  attr->sched_period = 0;
+  if (syscall(SYS_sched_setattr, tid, attr, 0) != 0) return "sched_setattr";
+  return get_attr(tid, attr) != 0 ? "sched_getattr" : NULL;
+}
+
 /* { policy, sliceNs } of the calling thread: sliceNs 0 where the kernel reports no slice. */
 static napi_value describe(napi_env env, const sched_attr_v0 *attr) {
   napi_value result, policy, slice;
@@ -81,16 +103,8 @@ static napi_value set_slice(napi_env env, napi_callback_info info) {
     return NULL;
   }
   sched_attr_v0 attr;
-  if (get_attr(0, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
-  if (attr.sched_policy == SCHED_OTHER || attr.sched_policy == SCHED_BATCH) {
-    attr.size = sizeof attr;
-    attr.sched_flags &= FLAG_RESET_ON_FORK;
-    attr.sched_runtime = (uint64_t)ns;
-    attr.sched_deadline = 0;
-    attr.sched_period = 0;
-    if (syscall(SYS_sched_setattr, 0, &attr, 0) != 0) return throw_errno(env, "sched_setattr", errno);
-    if (get_attr(0, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
-  }
+  const char *failed = update_fair_thread(0, &attr, KEEP_POLICY, (uint64_t)ns);
+  if (failed) return throw_errno(env, failed, errno);
   return describe(env, &attr);
 }
 
@@ -109,18 +123,8 @@ static napi_value set_idle(napi_env env, napi_callback_info info) {
     return NULL;
   }
   sched_attr_v0 attr;
-  if (get_attr((pid_t)tid, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
-  if (attr.sched_policy == SCHED_OTHER || attr.sched_policy == SCHED_BATCH) {
-    attr.size = sizeof attr;
-    attr.sched_policy = SCHED_IDLE;
-    attr.sched_flags &= FLAG_RESET_ON_FORK;
-    attr.sched_priority = 0;
-    attr.sched_runtime = 0;
-    attr.sched_deadline = 0;
-    attr.sched_period = 0;
-    if (syscall(SYS_sched_setattr, (pid_t)tid, &attr, 0) != 0) return throw_errno(env, "sched_setattr", errno);
-    if (get_attr((pid_t)tid, &attr) != 0) return throw_errno(env, "sched_getattr", errno);
-  }
+  const char *failed = update_fair_thread((pid_t)tid, &attr, SCHED_IDLE, 0);
+  if (failed) return throw_errno(env, failed, errno);
   napi_value policy;
   napi_create_uint32(env, attr.sched_policy, &policy);
   return policy;
