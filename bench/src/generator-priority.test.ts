@@ -49,7 +49,7 @@ describe("keepGeneratorAside", () => {
     assert.ok(after.helpers.length > 0, "Node runs helper threads");
     for (const [policy, nice] of after.helpers) {
       assert.equal(policy, SCHED_IDLE);
-      assert.equal(nice, Math.min(19, mainNice + 10), "lowered as well, for where chrt is missing");
+      assert.equal(nice, Math.min(19, mainNice + 10), "lowered as well, for where the addon is missing");
     }
     assert.deepEqual(after.result, { mainBatch: true, idleHelpers: after.helpers.length });
   });

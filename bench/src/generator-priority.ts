@@ -1,8 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
 import { lowerHelperThreads } from "@callgate/gateway";
 
-/** What keepGeneratorAside could do (chrt may be missing; the helpers are lowered anyway). */
+/** What keepGeneratorAside could do (chrt or the native addon may be missing; the helpers are lowered anyway). */
 export interface GeneratorPriority {
   /** The main thread runs SCHED_BATCH: it never preempts a thread when it wakes. */
   mainBatch: boolean;
@@ -11,7 +10,7 @@ export interface GeneratorPriority {
 }
 
 /** `chrt` (util-linux) sets a thread's policy; Node has no call for it. False when it could not. */
-function chrt(policy: "--batch" | "--idle", tid: number): boolean {
+function chrt(policy: "--batch", tid: number): boolean {
   try {
     execFileSync("chrt", [policy, "--pid", "0", String(tid)], { stdio: "ignore" });
     return true;
@@ -37,19 +36,15 @@ function chrt(policy: "--batch" | "--idle", tid: number): boolean {
  *
  * A probe alternating rounds as before and with this (10 calls, eight rounds, both gateways held):
  * the slowest packet's median 7.23 → 2.50 ms for Callgate and 3.93 → 4.33 ms for Janus, p99 0.54
- * → 0.41 and 0.51 → 0.49 ms. Where chrt is missing the helpers are still lowered 10 nice levels.
+ * → 0.41 and 0.51 → 0.49 ms. Where chrt or the native addon is missing the helpers are still lowered 10 nice levels.
  * Called at start and again before each level's windows, for threads started since.
  */
 export function keepGeneratorAside(
   tasks = "/proc/self/task",
   mainThread: number = process.pid,
 ): GeneratorPriority {
-  lowerHelperThreads(10, "nice", null, tasks, mainThread);
+  // The helpers as the gateway puts its own: 10 nice levels down and SCHED_IDLE (native addon).
+  const idleHelpers = lowerHelperThreads(10, "idle", undefined, tasks, mainThread).idle;
   const mainBatch = chrt("--batch", mainThread);
-  let idleHelpers = 0;
-  for (const name of readdirSync(tasks)) {
-    const tid = Number(name);
-    if (Number.isInteger(tid) && tid !== mainThread && chrt("--idle", tid)) idleHelpers++;
-  }
   return { mainBatch, idleHelpers };
 }

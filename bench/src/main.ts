@@ -36,7 +36,7 @@ import {
 const aside = keepGeneratorAside();
 if (!aside.mainBatch || aside.idleHelpers === 0)
   console.log(
-    "[bench] chrt could not set the generator's scheduling policy: its helpers are only lowered 10 nice levels",
+    "[bench] the generator's scheduling policy could not be set (chrt for its main thread, the native addon for its helpers): its helpers are only lowered 10 nice levels",
   );
 
 const full = process.argv.includes("--full");
