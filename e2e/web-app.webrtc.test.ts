@@ -36,6 +36,7 @@ import {
 } from "./web/app-steps.js";
 
 const ADMIN_SECRET = "web-app-admin-secret";
+const accountLink = ({ page }: AppUser) => page.getByRole("link", { name: "Account settings" });
 const RING_SECONDS = 4;
 
 for (const backend of await testDatabases())
@@ -92,11 +93,19 @@ for (const backend of await testDatabases())
       assert.match(pinned, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
       const invite = await inviteLink(admin);
       assert.match(invite, /#\/signup\?iid=/);
+      // Alice's account links do not move while the people list above them grows: a click on
+      // "Account settings" just as someone joined once landed in the gap the link had left.
+      let alicesLinkAlone: unknown;
       for (const name of ["alice", "bob", "carol", "dave"]) {
         const user = await openApp(browser, server.url, name);
         await signUpWithInvite(user, invite);
         people[name] = user;
+        if (name === "alice") alicesLinkAlone = await accountLink(user).boundingBox();
       }
+      for (const user of Object.values(people))
+        for (const name of Object.keys(people).filter((n) => n !== user.name))
+          await user.page.getByRole("navigation", { name: "People" }).getByRole("link", { name }).waitFor();
+      assert.deepEqual(await accountLink(people.alice!).boundingBox(), alicesLinkAlone);
       for (const name of ["alice", "bob", "carol"]) await optIn(people[name]!);
     });
 

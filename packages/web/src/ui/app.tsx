@@ -167,7 +167,8 @@ function Shell({ connected, onLoggedOut }: { connected: boolean; onLoggedOut(): 
           Logged in as <strong>{me.username}</strong>
         </p>
         <PeopleList active={other?.id} />
-        <nav aria-label="Account">
+        {/* Pinned to the sidebar's foot, so that it stays put while people join the list above it. */}
+        <nav aria-label="Account" class="account-links">
           <ul class="links">
             <li>
               <a href="#/settings">Account settings</a>
