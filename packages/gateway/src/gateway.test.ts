@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { expectSuccess, JanusSession } from "@callgate/client";
 import type { JsonObject } from "@callgate/protocol";
 import { WebSocket } from "ws";
-import { nextEvent, startTestGateway, type TestGateway } from "./testing/test-gateway.js";
+import { nextEvent, startTestGateway, TEST_ADMIN_SECRET, type TestGateway } from "./testing/test-gateway.js";
 
 const TOKEN = "test-token";
 
@@ -302,6 +302,47 @@ describe("gateway over HTTP and WebSocket", () => {
     assert.equal(writesWhileHandling, 1, "the reply written before the request's handling returned");
     assert.equal(writes, 2, "the event a write of its own, after the reply");
     client.close();
+  });
+
+  it("checks each request's token afresh on a connection that sent it before", async () => {
+    expectSuccess(
+      await gw.adminRequest({ janus: "add_token", token: "kept", plugins: ["janus.plugin.videocall"] }),
+    );
+    const conn = await gw.connect({ token: "kept" });
+    const refused = async (body: JsonObject) =>
+      assert.equal(((await conn.request(body)).error as JsonObject | undefined)?.code, 403);
+    expectSuccess(await conn.request({ janus: "create" }));
+    await refused({ janus: "create", token: "kept-not" });
+    expectSuccess(await conn.request({ janus: "create" }));
+    expectSuccess(await gw.adminRequest({ janus: "remove_token", token: "kept" }));
+    await refused({ janus: "create" });
+    expectSuccess(await conn.request({ janus: "create", token: TOKEN }));
+    conn.close();
+  });
+
+  it("checks each admin request's secret afresh on a kept-alive connection", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (secret: string) =>
+      new Promise<{ reply: JsonObject; reused: boolean }>((resolve, reject) => {
+        const req = httpRequest(gw.admin, { method: "POST", agent }, (res) => {
+          let body = "";
+          res.on("data", (chunk) => {
+            body += chunk;
+          });
+          res.on("end", () => resolve({ reply: JSON.parse(body) as JsonObject, reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+        req.end(JSON.stringify({ janus: "list_tokens", transaction: "k", admin_secret: secret }));
+      });
+    try {
+      expectSuccess((await post(TEST_ADMIN_SECRET)).reply);
+      const wrong = await post(`${TEST_ADMIN_SECRET}x`);
+      assert.equal(wrong.reused, true, "the same TCP connection");
+      assert.equal((wrong.reply.error as JsonObject | undefined)?.code, 403);
+      expectSuccess((await post(TEST_ADMIN_SECRET)).reply);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("refuses attach to a plugin the token may not use (405)", async () => {

@@ -10,6 +10,7 @@ import {
   validateFields,
 } from "@callgate/protocol";
 import { pinoLevels } from "../observability/log-levels.js";
+import type { CredentialDigests } from "./auth/constant-time.js";
 import type { GatewayCore } from "./gateway-core.js";
 import type { ServerInfo } from "./server-info.js";
 
@@ -23,14 +24,15 @@ export class AdminApi {
     private readonly serverInfo: ServerInfo,
   ) {}
 
-  handle(message: unknown, transport: string): JsonObject {
+  /** `digests`: memos of the secrets the client sent before, where its transport keeps them. */
+  handle(message: unknown, transport: string, digests?: CredentialDigests): JsonObject {
     if (!isJsonObject(message))
       return this.fail(new JanusError(JanusErrorCode.INVALID_JSON_OBJECT, "JSON error: not an object"), 0);
     const { sessionId, handleId, transaction, verb } = readEnvelope(message);
     this.core.observer.request("admin", transport, verb || "(none)");
     try {
       validateEnvelope(message);
-      return this.dispatch(message, verb, sessionId, handleId, transaction!);
+      return this.dispatch(message, verb, sessionId, handleId, transaction!, digests);
     } catch (err) {
       if (err instanceof JanusError) return this.fail(err, sessionId, transaction);
       this.core.log.error({ err, verb }, "unexpected error while handling an admin request");
@@ -64,13 +66,14 @@ export class AdminApi {
     sessionId: number,
     handleId: number,
     transaction: string,
+    digests: CredentialDigests | undefined,
   ): JsonObject {
     const core = this.core;
     if (sessionId === 0 && handleId === 0) {
       if (verb === "info") return this.serverInfo.build(transaction);
       if (verb === "ping") return { janus: "pong", transaction };
     }
-    if (!core.auth.checkAdmin(msg.admin_secret)) throw new JanusError(JanusErrorCode.UNAUTHORIZED);
+    if (!core.auth.checkAdmin(msg.admin_secret, digests)) throw new JanusError(JanusErrorCode.UNAUTHORIZED);
     const ok = (rest?: JsonObject) => envelope("success", undefined, transaction, rest);
     const unhandled = () =>
       new JanusError(JanusErrorCode.INVALID_REQUEST_PATH, `Unhandled request '${verb}' at this path`);

@@ -11,6 +11,7 @@ import {
   validateEnvelope,
   validateFields,
 } from "@callgate/protocol";
+import type { CredentialDigests } from "./auth/constant-time.js";
 import type { GatewayCore } from "./gateway-core.js";
 import type { Handle } from "./handle.js";
 import type { ServerInfo } from "./server-info.js";
@@ -28,7 +29,15 @@ export class JanusApi {
     private readonly serverInfo: ServerInfo,
   ) {}
 
-  handle(message: unknown, conn: TransportConnection): JsonObject {
+  /**
+   * `digests`: memos of the secrets the client sent before, its connection's by default (the
+   * HTTP transport's queues are shared; it passes its TCP connection's).
+   */
+  handle(
+    message: unknown,
+    conn: TransportConnection,
+    digests: CredentialDigests | undefined = conn.digests,
+  ): JsonObject {
     if (!isJsonObject(message)) {
       return this.fail(
         conn,
@@ -41,7 +50,7 @@ export class JanusApi {
     this.core.observer.request("janus", conn.transport, verb || "(none)");
     try {
       validateEnvelope(message, [{ name: "id", kind: "positive integer" }]);
-      return this.dispatch(message, verb, sessionId, handleId, transaction!, conn);
+      return this.dispatch(message, verb, sessionId, handleId, transaction!, conn, digests);
     } catch (err) {
       if (err instanceof JanusError) return this.fail(conn, err, sessionId, transaction);
       this.core.log.error({ err, verb }, "unexpected error while handling a Janus API request");
@@ -82,6 +91,7 @@ export class JanusApi {
     handleId: number,
     transaction: string,
     conn: TransportConnection,
+    digests: CredentialDigests | undefined,
   ): JsonObject {
     const core = this.core;
     if (sessionId === 0 && handleId === 0) {
@@ -90,7 +100,7 @@ export class JanusApi {
       if (verb !== "create")
         throw new JanusError(JanusErrorCode.INVALID_REQUEST_PATH, `Unhandled request '${verb}' at this path`);
       if (!core.acceptingNewSessions) throw new JanusError(JanusErrorCode.NOT_ACCEPTING_SESSIONS);
-      this.authorize(msg);
+      this.authorize(msg, digests);
       const chosen = readId(msg.id);
       try {
         const session = core.createSession(conn, chosen > 0 ? chosen : undefined);
@@ -107,7 +117,7 @@ export class JanusApi {
     if (msg.handle_id !== undefined && msg.handle_id !== null && handleId < 1) {
       throw new JanusError(JanusErrorCode.HANDLE_NOT_FOUND);
     }
-    this.authorize(msg);
+    this.authorize(msg, digests);
     const session = core.sessions.get(sessionId);
     if (!session || session.destroyed)
       throw new JanusError(JanusErrorCode.SESSION_NOT_FOUND, `No such session ${sessionId}`);
@@ -144,7 +154,11 @@ export class JanusApi {
         const plugin = core.plugins.get(name);
         if (!plugin) throw new JanusError(JanusErrorCode.PLUGIN_NOT_FOUND, `No such plugin '${name}'`);
         const token = typeof msg.token === "string" ? msg.token : undefined;
-        if (token !== undefined && core.auth.tokenAuthEnabled && !core.auth.tokenMayUse(token, name)) {
+        if (
+          token !== undefined &&
+          core.auth.tokenAuthEnabled &&
+          !core.auth.tokenMayUse(token, name, digests)
+        ) {
           throw new JanusError(
             JanusErrorCode.UNAUTHORIZED_PLUGIN,
             `Provided token can't access plugin '${name}'`,
@@ -177,8 +191,8 @@ export class JanusApi {
     }
   }
 
-  private authorize(msg: JsonObject): void {
-    if (!this.core.auth.checkRequest(msg.apisecret, msg.token))
+  private authorize(msg: JsonObject, digests: CredentialDigests | undefined): void {
+    if (!this.core.auth.checkRequest(msg.apisecret, msg.token, digests))
       throw new JanusError(JanusErrorCode.UNAUTHORIZED);
   }
 

@@ -1,4 +1,5 @@
 import type { JsonObject } from "@callgate/protocol";
+import type { CredentialDigests } from "./auth/constant-time.js";
 
 /**
  * What the core needs from a transport: somewhere to deliver a session's events, and
@@ -13,6 +14,8 @@ export interface TransportConnection {
   readonly label: string;
   /** True when one object stands for many clients (HTTP's queues): per-connection limits do not apply. */
   readonly shared: boolean;
+  /** The digests of the secrets this client's requests carry, where the transport keeps them. */
+  readonly digests?: CredentialDigests;
   deliver(sessionId: number, event: JsonObject): void;
   sessionCreated(sessionId: number): void;
   sessionOver(sessionId: number, reason: "destroyed" | "timeout" | "claimed"): void;

@@ -2,7 +2,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { JanusErrorCode } from "@callgate/protocol";
 import type { AdminApi } from "../core/admin-api.js";
 import { type CorsSettings, corsHeaders } from "./cors.js";
-import { answeredBeforeBody, readRequest, requestTarget, splitPath, trimBasePath } from "./http-common.js";
+import {
+  answeredBeforeBody,
+  connectionDigests,
+  readRequest,
+  requestTarget,
+  splitPath,
+  trimBasePath,
+} from "./http-common.js";
 import { HttpReply } from "./http-reply.js";
 
 export interface HttpAdminOptions {
@@ -39,7 +46,7 @@ export class HttpAdminTransport {
       return true;
     }
     const message = await readRequest(req, reply, parts, this.options, parseError);
-    if (message !== undefined) reply.json(encode, this.api.handle(message, "http"));
+    if (message !== undefined) reply.json(encode, this.api.handle(message, "http", connectionDigests(req)));
     return true;
   }
 }

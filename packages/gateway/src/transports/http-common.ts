@@ -1,9 +1,26 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { isJsonObject, JanusErrorCode, type JsonObject } from "@callgate/protocol";
+import { CredentialDigests } from "../core/auth/constant-time.js";
 import { type CorsSettings, corsAllowed } from "./cors.js";
 import { HttpReply } from "./http-reply.js";
 import { parseJson } from "./json-codec.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
+
+const digestsBySocket = new WeakMap<Socket, CredentialDigests>();
+
+/**
+ * The memos of the secrets sent over one TCP connection: a kept-alive client sends the same
+ * token or admin secret with every request, and each is hashed once per connection.
+ */
+export function connectionDigests(req: IncomingMessage): CredentialDigests {
+  let digests = digestsBySocket.get(req.socket);
+  if (!digests) {
+    digests = new CredentialDigests();
+    digestsBySocket.set(req.socket, digests);
+  }
+  return digests;
+}
 
 /** What a plain request path holds: no escapes, dot segments, backslashes or fragment, not `//`. */
 const PLAIN_PATH = /^\/(?!\/)[^%.\\#]*$/;

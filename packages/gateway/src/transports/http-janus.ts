@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { JanusErrorCode, type JsonObject } from "@callgate/protocol";
 import type { Logger } from "pino";
+import type { CredentialDigests } from "../core/auth/constant-time.js";
 import type { JanusApi } from "../core/janus-api.js";
 import { ServerInfo } from "../core/server-info.js";
 import { type CorsSettings, corsHeaders } from "./cors.js";
-import { answeredBeforeBody, readRequest, requestTarget, splitPath, trimBasePath } from "./http-common.js";
+import {
+  answeredBeforeBody,
+  connectionDigests,
+  readRequest,
+  requestTarget,
+  splitPath,
+  trimBasePath,
+} from "./http-common.js";
 import type { HttpEventQueues } from "./http-event-queues.js";
 import { HttpReply } from "./http-reply.js";
 
@@ -54,7 +62,7 @@ export class HttpJanusTransport {
       return true;
     }
     if (req.method === "GET") {
-      this.longPoll(reply, new URLSearchParams(target.query), parts);
+      this.longPoll(reply, new URLSearchParams(target.query), parts, connectionDigests(req));
       return true;
     }
     if (req.method !== "POST") {
@@ -65,11 +73,17 @@ export class HttpJanusTransport {
       return true;
     }
     const message = await readRequest(req, reply, parts, this.options, parseError);
-    if (message !== undefined) reply.json(encode, this.api.handle(message, this.queues));
+    if (message !== undefined)
+      reply.json(encode, this.api.handle(message, this.queues, connectionDigests(req)));
     return true;
   }
 
-  private longPoll(reply: HttpReply, query: URLSearchParams, parts: string[]): void {
+  private longPoll(
+    reply: HttpReply,
+    query: URLSearchParams,
+    parts: string[],
+    digests: CredentialDigests,
+  ): void {
     const sessionId = Number(parts[0]);
     if (parts.length === 0 || !Number.isSafeInteger(sessionId) || sessionId < 1) {
       reply.empty(404);
@@ -85,7 +99,7 @@ export class HttpJanusTransport {
     };
     if (token !== undefined) keepalive.token = token;
     if (apisecret !== undefined) keepalive.apisecret = apisecret;
-    const answer = this.api.handle(keepalive, this.queues);
+    const answer = this.api.handle(keepalive, this.queues, digests);
     const error = answer.error as { code: number } | undefined;
     if (error?.code === JanusErrorCode.UNAUTHORIZED) {
       reply.empty(403);

@@ -5,6 +5,7 @@ import { JANUS_ADMIN_PROTOCOL, JANUS_PROTOCOL, JanusErrorCode, type JsonObject }
 import type { Logger } from "pino";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { AdminApi } from "../core/admin-api.js";
+import { CredentialDigests } from "../core/auth/constant-time.js";
 import type { GatewayCore } from "../core/gateway-core.js";
 import type { JanusApi } from "../core/janus-api.js";
 import type { TransportConnection } from "../core/transport-connection.js";
@@ -28,6 +29,7 @@ class WebSocketConnection implements TransportConnection {
   readonly transport = "janus.transport.websockets" as const;
   readonly label: string;
   readonly shared = false;
+  readonly digests = new CredentialDigests();
   private corked = false;
   private readonly uncork = () => {
     this.corked = false;
@@ -194,7 +196,7 @@ export class WebSocketTransport {
       conn.send(
         this.options.kind === "api"
           ? this.api.handle(parsed.value, conn)
-          : this.admin.handle(parsed.value, "websockets"),
+          : this.admin.handle(parsed.value, "websockets", conn.digests),
       );
     }
   }

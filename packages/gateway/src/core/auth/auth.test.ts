@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Authenticator } from "./authenticator.js";
-import { secretEquals } from "./constant-time.js";
+import {
+  CredentialDigests,
+  DigestMemo,
+  sameInConstantTime,
+  secretDigest,
+  secretEquals,
+} from "./constant-time.js";
 import { signToken, verifySignedToken } from "./signed-token.js";
 import { TokenStore } from "./token-store.js";
 
@@ -90,5 +96,51 @@ describe("request checks", () => {
     assert.equal(secretEquals("a", "a"), true);
     assert.equal(secretEquals("a", "aa"), false);
     assert.equal(secretEquals("", "x"), false);
+  });
+});
+
+describe("digest memos (a connection's secrets hashed once)", () => {
+  it("compares strings whatever their lengths, without a wrap-around making unequal ones equal", () => {
+    assert.equal(sameInConstantTime("abc", "abc"), true);
+    assert.equal(sameInConstantTime("abc", "abd"), false);
+    assert.equal(sameInConstantTime("ab", "abc"), false);
+    assert.equal(sameInConstantTime("abc", "ab"), false);
+    assert.equal(sameInConstantTime("abcabc", "abc"), false);
+    assert.equal(sameInConstantTime("", ""), true);
+    assert.equal(sameInConstantTime("", "x"), false);
+    assert.equal(sameInConstantTime("x", ""), false);
+  });
+
+  it("hashes a value only when it differs from the one before", () => {
+    const hashed: string[] = [];
+    const memo = new DigestMemo((value) => {
+      hashed.push(value);
+      return secretDigest(value);
+    });
+    for (const value of ["a", "a", "a", "b", "a", "a"]) assert.equal(memo.of(value), secretDigest(value));
+    assert.deepEqual(hashed, ["a", "b", "a"]);
+  });
+
+  it("never remembers a verdict: a token removed, a wrong secret after a right one, are refused", () => {
+    const auth = new Authenticator({
+      apiSecret: "api",
+      tokenAuth: true,
+      tokenAuthSecret: undefined,
+      adminSecret: "adm",
+    });
+    const digests = new CredentialDigests();
+    auth.tokens.add("t1", ["janus.plugin.videocall"]);
+    assert.equal(auth.checkRequest(undefined, "t1", digests), true);
+    assert.equal(auth.tokenMayUse("t1", "janus.plugin.videocall", digests), true);
+    assert.equal(auth.tokenMayUse("t1", "janus.plugin.echotest", digests), false);
+    assert.equal(auth.checkRequest(undefined, "t2", digests), false);
+    auth.tokens.remove("t1");
+    assert.equal(auth.checkRequest(undefined, "t1", digests), false);
+    assert.equal(auth.checkRequest("api", undefined, digests), true);
+    assert.equal(auth.checkRequest("apI", undefined, digests), false);
+    assert.equal(auth.checkAdmin("adm", digests), true);
+    assert.equal(auth.checkAdmin("adm2", digests), false);
+    assert.equal(auth.checkAdmin(undefined, digests), false);
+    assert.equal(auth.checkAdmin("adm", digests), true);
   });
 });

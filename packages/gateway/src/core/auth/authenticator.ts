@@ -1,4 +1,4 @@
-import { secretDigestOf, secretMatches } from "./constant-time.js";
+import { type CredentialDigests, secretDigest, secretMatches } from "./constant-time.js";
 import { verifySignedToken } from "./signed-token.js";
 import { TokenStore } from "./token-store.js";
 
@@ -16,12 +16,12 @@ export interface AuthSettings {
 export class Authenticator {
   readonly tokens = new TokenStore();
   /** The secrets hashed once: each request hashes only what it brings. */
-  private readonly apiSecretDigest: Buffer | undefined;
-  private readonly adminSecretDigest: Buffer;
+  private readonly apiSecretDigest: string | undefined;
+  private readonly adminSecretDigest: string;
 
   constructor(private readonly settings: AuthSettings) {
-    this.apiSecretDigest = settings.apiSecret === undefined ? undefined : secretDigestOf(settings.apiSecret);
-    this.adminSecretDigest = secretDigestOf(settings.adminSecret);
+    this.apiSecretDigest = settings.apiSecret === undefined ? undefined : secretDigest(settings.apiSecret);
+    this.adminSecretDigest = secretDigest(settings.adminSecret);
   }
 
   get tokenAuthEnabled(): boolean {
@@ -37,30 +37,31 @@ export class Authenticator {
     return this.settings.tokenAuth && !this.settings.tokenAuthSecret;
   }
 
-  checkRequest(apisecret: unknown, token: unknown): boolean {
+  /** `digests`: the connection's memos, when the request came on one that has them. */
+  checkRequest(apisecret: unknown, token: unknown, digests?: CredentialDigests): boolean {
     const { tokenAuth } = this.settings;
     const apiSecret = this.apiSecretDigest;
     if (apiSecret === undefined && !tokenAuth) return true;
-    if (apiSecret !== undefined && secretMatches(apisecret, apiSecret)) return true;
-    return tokenAuth && typeof token === "string" && this.tokenValid(token);
+    if (apiSecret !== undefined && secretMatches(apisecret, apiSecret, digests?.apiSecret)) return true;
+    return tokenAuth && typeof token === "string" && this.tokenValid(token, digests);
   }
 
   /** The plugin ACL, checked at attach when the request carried a token. */
-  tokenMayUse(token: string, plugin: string): boolean {
+  tokenMayUse(token: string, plugin: string, digests?: CredentialDigests): boolean {
     if (!this.settings.tokenAuth) return true;
     if (this.settings.tokenAuthSecret) {
       const check = verifySignedToken(this.settings.tokenAuthSecret, token);
       return check.valid && check.plugins.includes(plugin);
     }
-    return this.tokens.canAccess(token, plugin);
+    return this.tokens.canAccessDigest(digests ? digests.token.of(token) : secretDigest(token), plugin);
   }
 
-  checkAdmin(secret: unknown): boolean {
-    return secretMatches(secret, this.adminSecretDigest);
+  checkAdmin(secret: unknown, digests?: CredentialDigests): boolean {
+    return secretMatches(secret, this.adminSecretDigest, digests?.adminSecret);
   }
 
-  private tokenValid(token: string): boolean {
+  private tokenValid(token: string, digests: CredentialDigests | undefined): boolean {
     if (this.settings.tokenAuthSecret) return verifySignedToken(this.settings.tokenAuthSecret, token).valid;
-    return this.tokens.has(token);
+    return this.tokens.hasDigest(digests ? digests.token.of(token) : secretDigest(token));
   }
 }

@@ -19,7 +19,12 @@ export class TokenStore {
   }
 
   has(token: string): boolean {
-    return this.tokens.has(secretDigest(token));
+    return this.hasDigest(secretDigest(token));
+  }
+
+  /** As has, for a token's secretDigest (a connection may hold it already: DigestMemo). */
+  hasDigest(digest: string): boolean {
+    return this.tokens.has(digest);
   }
 
   /** Adds the token (or extends it) with the given plugins; returns its allowed plugins. */
@@ -54,7 +59,12 @@ export class TokenStore {
   }
 
   canAccess(token: string, plugin: string): boolean {
-    return this.tokens.get(secretDigest(token))?.plugins.has(plugin) ?? false;
+    return this.canAccessDigest(secretDigest(token), plugin);
+  }
+
+  /** As canAccess, for a token's secretDigest. */
+  canAccessDigest(digest: string, plugin: string): boolean {
+    return this.tokens.get(digest)?.plugins.has(plugin) ?? false;
   }
 
   /** Newest first, as Janus lists them; tokens with no plugin left are omitted, as Janus does. */
