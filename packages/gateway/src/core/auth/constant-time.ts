@@ -20,13 +20,15 @@ export function secretDigest(value: string): string {
 }
 
 /**
- * Whether two strings are equal, in a time that depends on `given`'s length only: every
- * character is compared, and none of `known`'s content or length decides when the loop ends.
+ * Whether two strings are equal, every character compared: the time depends on `given`'s length
+ * and on whether the two lengths are equal, never on where they differ. (Digests have one length;
+ * a memo's `known` is what the same client sent before.)
  */
 export function sameInConstantTime(given: string, known: string): boolean {
-  if (known.length === 0) return given.length === 0;
-  let diff = given.length ^ known.length;
-  for (let i = 0; i < given.length; i++) diff |= given.charCodeAt(i) ^ known.charCodeAt(i % known.length);
+  const sameLength = given.length === known.length;
+  const other = sameLength ? known : given;
+  let diff = sameLength ? 0 : 1;
+  for (let i = 0; i < given.length; i++) diff |= given.charCodeAt(i) ^ other.charCodeAt(i);
   return diff === 0;
 }
 
