@@ -53,7 +53,7 @@ export class Authenticator {
       const check = verifySignedToken(this.settings.tokenAuthSecret, token);
       return check.valid && check.plugins.includes(plugin);
     }
-    return this.tokens.canAccessDigest(digests ? digests.token.of(token) : secretDigest(token), plugin);
+    return this.tokens.canAccessDigest(tokenDigest(token, digests), plugin);
   }
 
   checkAdmin(secret: unknown, digests?: CredentialDigests): boolean {
@@ -62,6 +62,10 @@ export class Authenticator {
 
   private tokenValid(token: string, digests: CredentialDigests | undefined): boolean {
     if (this.settings.tokenAuthSecret) return verifySignedToken(this.settings.tokenAuthSecret, token).valid;
-    return this.tokens.hasDigest(digests ? digests.token.of(token) : secretDigest(token));
+    return this.tokens.hasDigest(tokenDigest(token, digests));
   }
+}
+
+function tokenDigest(token: string, digests: CredentialDigests | undefined): string {
+  return digests ? digests.token.of(token) : secretDigest(token);
 }

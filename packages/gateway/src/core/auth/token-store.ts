@@ -18,11 +18,7 @@ export class TokenStore {
     return this.tokens.size;
   }
 
-  has(token: string): boolean {
-    return this.hasDigest(secretDigest(token));
-  }
-
-  /** As has, for a token's secretDigest (a connection may hold it already: DigestMemo). */
+  /** Whether the token with this secretDigest is stored (a connection may hold the digest: DigestMemo). */
   hasDigest(digest: string): boolean {
     return this.tokens.has(digest);
   }
@@ -58,11 +54,7 @@ export class TokenStore {
     return this.tokens.delete(secretDigest(token));
   }
 
-  canAccess(token: string, plugin: string): boolean {
-    return this.canAccessDigest(secretDigest(token), plugin);
-  }
-
-  /** As canAccess, for a token's secretDigest. */
+  /** Whether the token with this secretDigest may use the plugin. */
   canAccessDigest(digest: string, plugin: string): boolean {
     return this.tokens.get(digest)?.plugins.has(plugin) ?? false;
   }
