@@ -15,7 +15,7 @@ export function secretDigest(value: string): string {
 /**
  * Whether two strings are equal, every character compared: the time depends on `given`'s length
  * and on whether the two lengths are equal, never on where they differ. (Digests have one length;
- * a memo's `known` is what the same client sent before.)
+ * a memo's `known` is what was sent before on the same connection.)
  */
 export function sameInConstantTime(given: string, known: string): boolean {
   const sameLength = given.length === known.length;
@@ -40,7 +40,8 @@ export function secretEquals(given: unknown, expected: string): boolean {
  * One client's last secret and its digest. Janus clients repeat their token (or api or admin
  * secret) on every request, and the digest of a short string cost the gateway 3-4 µs a request
  * with its caches cold between requests (0.3 µs in a loop): with the memo, once a connection.
- * The value is only ever compared, in constant time, with what the same client sent before.
+ * The value is only ever compared, in constant time, with what was sent before on the same
+ * connection (a proxy's kept-alive connection may carry several clients: the memo then misses).
  */
 export class DigestMemo {
   private value: string | undefined;
