@@ -72,6 +72,15 @@ describe("performance report", () => {
     assert.match(withFloor, /Callgate reached 75% and 50% of\s+it, Janus 83% and 50%/);
   });
 
+  it("says a quick run is a smoke test and points to the full run, and a full run does not", () => {
+    assert.match(
+      report,
+      /quick mode\)\.\nA quick run, a smoke test for CI: .*\n.*\n\(`npm run bench -- --full`, docs\/performance\.md\)\. Both/,
+    );
+    const fullReport = renderReport({ ...results, mode: "full", command: "npm run bench -- --full" });
+    assert.doesNotMatch(fullReport, /smoke test/);
+  });
+
   it("has a header cell for every column of every row", () => {
     const cells = (l: string) => l.split("|").length;
     const header = line("figure");
