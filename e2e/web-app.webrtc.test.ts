@@ -15,6 +15,7 @@ import { freePort } from "./support/ports.js";
 import { type RunningTarget, startCallgateMedia } from "./support/processes.js";
 import {
   type AppUser,
+  accountLink,
   answer,
   consoleErrors,
   createAdmin,
@@ -36,7 +37,6 @@ import {
 } from "./web/app-steps.js";
 
 const ADMIN_SECRET = "web-app-admin-secret";
-const accountLink = ({ page }: AppUser) => page.getByRole("link", { name: "Account settings" });
 const RING_SECONDS = 4;
 
 for (const backend of await testDatabases())

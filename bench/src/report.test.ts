@@ -75,7 +75,7 @@ describe("performance report", () => {
   it("says a quick run is a smoke test and points to the full run, and a full run does not", () => {
     assert.match(
       report,
-      /quick mode\)\.\nA quick run, a smoke test for CI: .*\n.*\n\(`npm run bench -- --full`, docs\/performance\.md\)\. Both/,
+      /quick mode\)\.\nA quick run, a smoke test for CI: one round at 10 calls, .*\n.*\n\(`npm run bench -- --full`, docs\/performance\.md\)\. Both/,
     );
     const fullReport = renderReport({ ...results, mode: "full", command: "npm run bench -- --full" });
     assert.doesNotMatch(fullReport, /smoke test/);

@@ -99,8 +99,8 @@ function memoryRow(figure: string, cg: number, janus: number | undefined, digits
 }
 
 /** What a quick run is for, said at the top of its report. */
-const QUICK_NOTE = `
-A quick run, a smoke test for CI: one round of two windows at 1 and 5 calls, where single rounds
+const quickNote = (levels: number[]) => `
+A quick run, a smoke test for CI: one round at ${levels.join(" and ")} calls, where single rounds
 move by tens of percent on this machine. The targets are judged on the full run
 (\`npm run bench -- --full\`, docs/performance.md).`;
 
@@ -193,7 +193,7 @@ export function renderReport(r: Results): string {
     .join("");
   return `# Performance: Callgate against Janus
 
-Measured ${r.date.slice(0, 10)} on ${r.machine}, with \`${r.command}\` (${r.mode} mode).${r.mode === "quick" ? QUICK_NOTE : ""} Both gateways
+Measured ${r.date.slice(0, 10)} on ${r.machine}, with \`${r.command}\` (${r.mode} mode).${r.mode === "quick" ? quickNote(c.calls.map((x) => x.calls)) : ""} Both gateways
 ran the same Janus config files (token auth, VideoCall), taking turns in the same run,
 inside a network namespace with loopback only. Ratios are Callgate / Janus: for costs and
 latencies lower is better (at most 1.0 meets the target), for throughput and capacity higher.

@@ -66,9 +66,15 @@ async function fillAccount({ page, name }: AppUser): Promise<void> {
   await page.getByLabel("Password").fill(`${name} password`);
 }
 
+/** The sidebar's link to Account Settings. */
+export function accountLink({ page }: AppUser) {
+  return page.getByRole("link", { name: "Account settings" });
+}
+
 /** Account Settings > Advanced > the calls opt-in. */
-export async function optIn({ page, name }: AppUser, on = true): Promise<void> {
-  await page.getByRole("link", { name: "Account settings" }).click();
+export async function optIn(user: AppUser, on = true): Promise<void> {
+  const { page, name } = user;
+  await accountLink(user).click();
   const box = page.getByLabel("Preview pre-release features: video calls");
   await box.waitFor({ timeout: 15000 }).catch(async (err: Error) => {
     const shot = `/tmp/callgate-optin-${name}.png`;
